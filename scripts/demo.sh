@@ -28,8 +28,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+bold="" plain=""
+if [[ -t 1 ]]; then
+    bold=$'\033[1m' plain=$'\033[0m'
+fi
 step() {
-    printf '\n\033[1m== %s\033[0m\n' "$*"
+    printf '\n%s== %s%s\n' "$bold" "$*" "$plain"
 }
 
 show() {

@@ -126,7 +126,9 @@ int cli_exit_code(apilo_status status, const apilo_error *err)
 int cli_report(const cli_context *ctx, apilo_status status, const apilo_error *err)
 {
     char *text = err ? apilo_error_format(err) : NULL;
-    const char *flag = status == APILO_E_INVALID && err ? cli_flag_for_field(err->field) : NULL;
+    /* A filter the library or the API (422) refused is named by the flag that set it. */
+    int names_field = status == APILO_E_INVALID || status == APILO_E_API;
+    const char *flag = names_field && err ? cli_flag_for_field(err->field) : NULL;
 
     if (flag)
         cli_errorf("%s: %s", flag, text ? text : apilo_status_str(status));
@@ -134,14 +136,17 @@ int cli_report(const cli_context *ctx, apilo_status status, const apilo_error *e
         cli_errorf("%s", text ? text : apilo_status_str(status));
     apilo_free(text);
 
-    if (status == APILO_E_NO_TOKENS || status == APILO_E_AUTH) {
-        if (!ctx->flags.quiet)
-            fprintf(stderr, "apilo: hint: log in again with 'apilo auth login --code CODE' "
-                            "(a one-time code from the Apilo panel)\n");
-    } else if (status == APILO_E_RATE_LIMIT && err && err->retry_after_s >= 0 &&
-               !ctx->flags.quiet) {
+    if (ctx->flags.quiet)
+        return cli_exit_code(status, err);
+
+    int token_call = err && err->path && strncmp(err->path, "/rest/auth/token/", 17) == 0;
+    if (status == APILO_E_AUTH && token_call && err->http_status == 401)
+        fprintf(stderr, "apilo: hint: the API refused the client id or secret; check them\n");
+    else if (status == APILO_E_NO_TOKENS || status == APILO_E_AUTH)
+        fprintf(stderr, "apilo: hint: log in again with 'apilo auth login --code CODE' "
+                        "(a one-time code from the Apilo panel)\n");
+    else if (status == APILO_E_RATE_LIMIT && err && err->retry_after_s >= 0)
         fprintf(stderr, "apilo: hint: the API asks to retry after %.0f s\n", err->retry_after_s);
-    }
     return cli_exit_code(status, err);
 }
 
@@ -370,10 +375,14 @@ void cli_progress_update(uint64_t fetched, int64_t total, double elapsed_s)
     else
         snprintf(all, sizeof all, "?");
 
-    char rate[32];
-    cli_format_count(rate, sizeof rate,
-                     elapsed_s > 0.05 ? (uint64_t)((double)fetched / elapsed_s) : 0);
-    fprintf(stderr, "\r\033[Kfetched %s / %s orders, %s/s", done, all, rate);
+    /* A rate over the first fraction of a second would be noise. */
+    if (elapsed_s < 0.2) {
+        fprintf(stderr, "\r\033[Kfetched %s / %s orders", done, all);
+    } else {
+        char rate[32];
+        cli_format_count(rate, sizeof rate, (uint64_t)((double)fetched / elapsed_s));
+        fprintf(stderr, "\r\033[Kfetched %s / %s orders, %s/s", done, all, rate);
+    }
     fflush(stderr);
     progress_shown = 1;
 }
