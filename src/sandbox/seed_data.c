@@ -17,12 +17,16 @@ const sbx_country sbx_countries[] = {
      "Piotrowski/Piotrowska|Grabowski/Grabowska|Pawłowski/Pawłowska|Michalski/Michalska|Król|"
      "Wieczorek|Jabłoński/Jabłońska|Wróbel|Majewski/Majewska|Olszewski/Olszewska|Stępień|"
      "Jaworski/Jaworska|Malinowski/Malinowska|Dudek|Górski/Górska|Sikora|Baran|Duda|Szewczyk|"
-     "Pietrzak|Marciniak|Zalewski/Zalewska|Jasiński/Jasińska|Bąk|Włodarczyk|Sokołowski/Sokołowska|"
-     "Kaźmierczak|Cieślak|Głowacki/Głowacka|Kołodziej|Ziółkowski/Ziółkowska|Przybylski/Przybylska",
-     "Warszawa:0|Kraków:3|Gdańsk:80|Wrocław:5|Poznań:6|Łódź:9|Szczecin:7|Lublin:20|Katowice:40|"
+     "Pietrzak|Marciniak|Zalewski/Zalewska|Jasiński/Jasińska|"
+     "Bąk|Włodarczyk|Sokołowski/Sokołowska|"
+     "Kaźmierczak|Cieślak|Głowacki/Głowacka|Kołodziej|"
+     "Ziółkowski/Ziółkowska|Przybylski/Przybylska",
+     "Warszawa:0|Kraków:3|Gdańsk:80|Wrocław:5|Poznań:6|"
+     "Łódź:9|Szczecin:7|Lublin:20|Katowice:40|"
      "Białystok:15|Rzeszów:35|Toruń:87|Kielce:25|Olsztyn:10|Bydgoszcz:85|Zielona Góra:65|"
      "Opole:45|Częstochowa:42|Gdynia:81|Bielsko-Biała:43|Nowy Sącz:33|Zakopane:34",
-     "Marszałkowska|Długa|Polna|Leśna|Słoneczna|Krótka|Szkolna|Ogrodowa|Lipowa|Brzozowa|Łąkowa|"
+     "Marszałkowska|Długa|Polna|Leśna|Słoneczna|"
+     "Krótka|Szkolna|Ogrodowa|Lipowa|Brzozowa|Łąkowa|"
      "Kwiatowa|Tadeusza Kościuszki|Adama Mickiewicza|Józefa Piłsudskiego|3 Maja|"
      "Stefana Żeromskiego|Juliusza Słowackiego|Wojska Polskiego|Różana|Źródlana|Grunwaldzka",
      "gmail.com|wp.pl|onet.pl|o2.pl|interia.pl|op.pl"},
@@ -40,7 +44,8 @@ const sbx_country sbx_countries[] = {
      "Jiří|Petr|Tomáš|Jan|Lukáš|Martin|Ondřej|Václav",
      "Jana|Tereza|Lucie|Kateřina|Veronika|Hana|Eliška|Zdeňka",
      "Novák/Nováková|Svoboda/Svobodová|Novotný/Novotná|Dvořák/Dvořáková|Černý/Černá|"
-     "Procházka/Procházková|Kučera/Kučerová|Veselý/Veselá|Horák/Horáková|Němec/Němcová",
+     "Procházka/Procházková|Kučera/Kučerová|"
+     "Veselý/Veselá|Horák/Horáková|Němec/Němcová",
      "Praha:1|Brno:6|Ostrava:7|Plzeň:3|Liberec:46|Olomouc:77|České Budějovice:37",
      "Národní|Vodičkova|Masarykova|Palackého|Husova|Nádražní|Žižkova",
      "seznam.cz|email.cz|gmail.com|centrum.cz"},
@@ -54,7 +59,8 @@ const sbx_country sbx_countries[] = {
      "Rūta|Ieva|Eglė|Gintarė|Austėja",
      "Kazlauskas/Kazlauskienė|Jankauskas/Jankauskienė|Petrauskas/Petrauskienė|"
      "Stankevičius/Stankevičienė|Vasiliauskas/Vasiliauskienė",
-     "Vilnius:0|Kaunas:4|Klaipėda:9|Šiauliai:7", "Gedimino pr.|Laisvės al.|Žalgirio g.|Vilniaus g.",
+     "Vilnius:0|Kaunas:4|Klaipėda:9|Šiauliai:7", "Gedimino pr.|"
+     "Laisvės al.|Žalgirio g.|Vilniaus g.",
      "gmail.com|one.lt|inbox.lt"},
     {"FR", "EUR", 3, "NNNNN", "+33 6 NN NN NN NN", "", "Jean|Pierre|Théo|Louis|Hugo|Étienne",
      "Chloé|Léa|Camille|Inès|Zoé|Hélène",
