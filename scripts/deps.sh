@@ -3,8 +3,8 @@
 # package is already installed it does nothing (not even apt-get update).
 set -euo pipefail
 
-packages=(cmake make gcc pkg-config libcurl4-openssl-dev libjansson-dev libmicrohttpd-dev
-          libsqlite3-dev libcmocka-dev "$@")
+packages=(cmake make gcc g++ pkg-config libcurl4-openssl-dev libjansson-dev libsimdjson-dev
+          libmicrohttpd-dev libsqlite3-dev libcmocka-dev "$@")
 
 missing=()
 for pkg in "${packages[@]}"; do

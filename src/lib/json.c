@@ -1,6 +1,6 @@
 /*
- * The JSON module on jansson. An apl_json is a json_t in disguise; nothing outside this file
- * knows it, so the backend can change here alone.
+ * The lenient readers of the JSON module, shared by both backends: they see a value only
+ * through apl_json_val_scalar, so the rules below hold whichever parser produced it.
  *
  * The readers are lenient because the API's samples disagree with its schema on types
  * (README §13): integers arrive as numbers or numeric strings, amounts as numbers or strings.
@@ -11,94 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "internal.h"
-
-static json_t *as_json(const apl_json *value)
-{
-    return (json_t *)value;
-}
-
-static apl_json *as_apl(json_t *value)
-{
-    return (apl_json *)value;
-}
-
-apl_json *apl_json_parse(const char *text, size_t len, char *errbuf, size_t errbuf_size)
-{
-    json_error_t error;
-    json_t *root;
-
-    if (errbuf && errbuf_size > 0)
-        errbuf[0] = '\0';
-    if (!text)
-        text = "";
-
-    /* Bodies are objects or arrays, but a bare value is still valid JSON; the decoders check
-     * the shape they expect and say so by name. */
-    root = json_loadb(text, len, JSON_DECODE_ANY, &error);
-    if (!root && errbuf && errbuf_size > 0)
-        snprintf(errbuf, errbuf_size, "%s (line %d, column %d)", error.text, error.line,
-                 error.column);
-    return as_apl(root);
-}
-
-apl_json *apl_json_incref(apl_json *value)
-{
-    return as_apl(json_incref(as_json(value)));
-}
-
-void apl_json_decref(apl_json *value)
-{
-    json_decref(as_json(value));
-}
-
-int apl_json_is_object(const apl_json *value)
-{
-    return value && json_is_object(as_json(value));
-}
-
-int apl_json_is_array(const apl_json *value)
-{
-    return value && json_is_array(as_json(value));
-}
-
-int apl_json_is_null(const apl_json *value)
-{
-    return !value || json_is_null(as_json(value));
-}
-
-apl_json *apl_json_get(const apl_json *object, const char *key)
-{
-    if (!object || !key || !json_is_object(as_json(object)))
-        return NULL;
-    return as_apl(json_object_get(as_json(object), key));
-}
-
-size_t apl_json_array_size(const apl_json *array)
-{
-    if (!array)
-        return 0;
-    return json_array_size(as_json(array));
-}
-
-apl_json *apl_json_array_at(const apl_json *array, size_t index)
-{
-    if (!array)
-        return NULL;
-    return as_apl(json_array_get(as_json(array), index));
-}
-
-/* The member, or NULL when it is missing or JSON null: both mean "absent" to the readers. */
-static json_t *member(const apl_json *object, const char *key)
-{
-    json_t *value = as_json(apl_json_get(object, key));
-
-    if (!value || json_is_null(value))
-        return NULL;
-    return value;
-}
 
 /* A whole string holding an optionally negative decimal integer that fits in int64_t. */
 static int parse_int_text(const char *text, int64_t *out)
@@ -122,11 +35,57 @@ static int parse_int_text(const char *text, int64_t *out)
     return 0;
 }
 
+static char *copy_text(const char *text, size_t len)
+{
+    char *copy = malloc(len + 1);
+
+    if (!copy)
+        return NULL;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    return copy;
+}
+
+/*
+ * Amounts such as 1259.98 are the common case, and snprintf("%.15g") plus strtod costs about
+ * a microsecond each. A value that is m / 10^k for a 15-digit integer m, checked exactly (m and
+ * 10^k are exact doubles and IEEE division rounds correctly, as strtod does), prints as m with
+ * k decimals: the same text "%.15g" gives for magnitudes written without an exponent.
+ */
+static int short_decimal(double value, char *text, size_t size)
+{
+    static const double scale[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    double magnitude = value < 0 ? -value : value;
+
+    if (!(magnitude >= 1e-4 && magnitude < 1e15))
+        return -1;
+    for (int k = 0; k < (int)(sizeof scale / sizeof scale[0]); k++) {
+        double scaled = magnitude * scale[k];
+        int64_t m;
+        int64_t unit = (int64_t)scale[k];
+
+        if (scaled >= 1e15)
+            return -1;
+        m = (int64_t)(scaled + 0.5);
+        if ((double)m / scale[k] != magnitude)
+            continue;
+        if (k == 0)
+            snprintf(text, size, "%s%" PRId64, value < 0 ? "-" : "", m);
+        else
+            snprintf(text, size, "%s%" PRId64 ".%0*" PRId64, value < 0 ? "-" : "", m / unit, k,
+                     m % unit);
+        return 0;
+    }
+    return -1;
+}
+
 /* The shortest "%.Ng" text that reads back as the same double; integers come out plain. */
 static char *real_to_text(double value)
 {
     char text[64];
 
+    if (short_decimal(value, text, sizeof text) == 0)
+        return apl_strdup(text);
     for (int precision = 15; precision <= 17; precision++) {
         snprintf(text, sizeof text, "%.*g", precision, value);
         if (strtod(text, NULL) == value)
@@ -135,37 +94,54 @@ static char *real_to_text(double value)
     return apl_strdup(text);
 }
 
-static char *number_to_text(const json_t *value)
+static char *number_to_text(const apl_json_scalar *scalar)
 {
     char text[32];
 
-    if (json_is_integer(value)) {
-        snprintf(text, sizeof text, "%" PRId64, (int64_t)json_integer_value(value));
+    switch (scalar->kind) {
+    case APL_JSON_INT:
+        snprintf(text, sizeof text, "%" PRId64, scalar->as.i);
         return apl_strdup(text);
+    case APL_JSON_UINT:
+        snprintf(text, sizeof text, "%" PRIu64, scalar->as.u);
+        return apl_strdup(text);
+    default:
+        return real_to_text(scalar->as.d);
     }
-    return real_to_text(json_real_value(value));
 }
 
-int apl_json_read_int(const apl_json *object, const char *key, apilo_opt_int *out)
+/* The scalar, or 0 when it is missing or JSON null: both mean "absent" to the readers. */
+static int present(apl_json_val value, apl_json_scalar *scalar)
 {
-    json_t *value = member(object, key);
+    apl_json_val_scalar(value, scalar);
+    return scalar->kind != APL_JSON_MISSING && scalar->kind != APL_JSON_NULL;
+}
+
+int apl_json_val_read_int(apl_json_val value, apilo_opt_int *out)
+{
+    apl_json_scalar scalar;
     int64_t number;
 
-    if (!value)
+    if (!present(value, &scalar))
         return APL_JSON_ABSENT;
 
-    if (json_is_integer(value)) {
-        number = json_integer_value(value);
-    } else if (json_is_real(value)) {
+    switch (scalar.kind) {
+    case APL_JSON_INT:
+        number = scalar.as.i;
+        break;
+    case APL_JSON_REAL: {
         /* 3.0 is an integer written oddly; 3.5 or 1e30 is not an integer at all. */
-        double real = json_real_value(value);
+        double real = scalar.as.d;
         if (real < -9.2e18 || real > 9.2e18 || real != (double)(int64_t)real)
             return APL_JSON_BAD_TYPE;
         number = (int64_t)real;
-    } else if (json_is_string(value)) {
-        if (parse_int_text(json_string_value(value), &number) != 0)
+        break;
+    }
+    case APL_JSON_STRING:
+        if (parse_int_text(scalar.as.s.text, &number) != 0)
             return APL_JSON_BAD_TYPE;
-    } else {
+        break;
+    default:
         return APL_JSON_BAD_TYPE;
     }
 
@@ -174,21 +150,20 @@ int apl_json_read_int(const apl_json *object, const char *key, apilo_opt_int *ou
     return APL_JSON_OK;
 }
 
-int apl_json_read_bool(const apl_json *object, const char *key, apilo_opt_bool *out)
+int apl_json_val_read_bool(apl_json_val value, apilo_opt_bool *out)
 {
-    json_t *value = member(object, key);
+    apl_json_scalar scalar;
     int flag;
 
-    if (!value)
+    if (!present(value, &scalar))
         return APL_JSON_ABSENT;
 
-    if (json_is_boolean(value)) {
-        flag = json_is_true(value);
-    } else if (json_is_integer(value) &&
-               (json_integer_value(value) == 0 || json_integer_value(value) == 1)) {
-        flag = json_integer_value(value) == 1;
-    } else if (json_is_string(value)) {
-        const char *text = json_string_value(value);
+    if (scalar.kind == APL_JSON_TRUE || scalar.kind == APL_JSON_FALSE) {
+        flag = scalar.kind == APL_JSON_TRUE;
+    } else if (scalar.kind == APL_JSON_INT && (scalar.as.i == 0 || scalar.as.i == 1)) {
+        flag = scalar.as.i == 1;
+    } else if (scalar.kind == APL_JSON_STRING) {
+        const char *text = scalar.as.s.text;
         if (strcmp(text, "1") == 0 || strcmp(text, "true") == 0)
             flag = 1;
         else if (strcmp(text, "0") == 0 || strcmp(text, "false") == 0)
@@ -205,20 +180,27 @@ int apl_json_read_bool(const apl_json *object, const char *key, apilo_opt_bool *
 }
 
 /* Strings copied, numbers written as text: shared by the string and decimal readers. */
-static int read_text(const apl_json *object, const char *key, char **out)
+static int read_text(apl_json_val value, char **out)
 {
-    json_t *value = member(object, key);
+    apl_json_scalar scalar;
     char *text;
 
-    if (!value)
+    if (!present(value, &scalar))
         return APL_JSON_ABSENT;
 
-    if (json_is_string(value))
-        text = apl_strdup(json_string_value(value));
-    else if (json_is_number(value))
-        text = number_to_text(value);
-    else
+    switch (scalar.kind) {
+    case APL_JSON_STRING:
+        /* Up to the first NUL, as a C string would read it. */
+        text = copy_text(scalar.as.s.text, strnlen(scalar.as.s.text, scalar.as.s.len));
+        break;
+    case APL_JSON_INT:
+    case APL_JSON_UINT:
+    case APL_JSON_REAL:
+        text = number_to_text(&scalar);
+        break;
+    default:
         return APL_JSON_BAD_TYPE;
+    }
 
     if (!text)
         return APL_JSON_NOMEM;
@@ -226,32 +208,30 @@ static int read_text(const apl_json *object, const char *key, char **out)
     return APL_JSON_OK;
 }
 
-int apl_json_read_str(const apl_json *object, const char *key, char **out)
+int apl_json_val_read_str(apl_json_val value, char **out)
 {
-    return read_text(object, key, out);
+    return read_text(value, out);
 }
 
-int apl_json_read_decimal(const apl_json *object, const char *key, char **out)
+int apl_json_val_read_decimal(apl_json_val value, char **out)
 {
-    return read_text(object, key, out);
+    return read_text(value, out);
 }
 
-int apl_json_read_time(const apl_json *object, const char *key, apilo_opt_time *out,
-                       char **out_text)
+int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, char **out_text)
 {
-    json_t *value = member(object, key);
+    apl_json_scalar scalar;
     apilo_time parsed;
-    char *text = NULL;
 
-    if (!value)
+    if (!present(value, &scalar))
         return APL_JSON_ABSENT;
-    if (!json_is_string(value))
+    if (scalar.kind != APL_JSON_STRING)
         return APL_JSON_BAD_TYPE;
-    if (apilo_time_parse(&parsed, json_string_value(value)) != APILO_OK)
+    if (apilo_time_parse(&parsed, scalar.as.s.text) != APILO_OK)
         return APL_JSON_BAD_TYPE;
 
     if (out_text) {
-        text = apl_strdup(json_string_value(value));
+        char *text = copy_text(scalar.as.s.text, strnlen(scalar.as.s.text, scalar.as.s.len));
         if (!text)
             return APL_JSON_NOMEM;
         *out_text = text;
@@ -261,33 +241,35 @@ int apl_json_read_time(const apl_json *object, const char *key, apilo_opt_time *
     return APL_JSON_OK;
 }
 
-char *apl_json_dump(const apl_json *value)
+/* ---- by key ----------------------------------------------------------------------------- */
+
+static apl_json_val member(const apl_json *object, const char *key)
 {
-    if (!value)
-        return NULL;
-    return json_dumps(as_json(value), JSON_COMPACT | JSON_ENCODE_ANY);
+    return apl_json_val_get(apl_json_view(object), key);
 }
 
-apl_json *apl_json_object_new(void)
+int apl_json_read_int(const apl_json *object, const char *key, apilo_opt_int *out)
 {
-    return as_apl(json_object());
+    return apl_json_val_read_int(member(object, key), out);
 }
 
-int apl_json_set_string(apl_json *object, const char *key, const char *value)
+int apl_json_read_bool(const apl_json *object, const char *key, apilo_opt_bool *out)
 {
-    json_t *member_value = value ? json_string(value) : json_null();
-
-    /* json_object_set_new releases the value even when it fails, so nothing leaks. */
-    if (!member_value)
-        return -1;
-    return json_object_set_new(as_json(object), key, member_value) == 0 ? 0 : -1;
+    return apl_json_val_read_bool(member(object, key), out);
 }
 
-int apl_json_set_int(apl_json *object, const char *key, int64_t value)
+int apl_json_read_str(const apl_json *object, const char *key, char **out)
 {
-    json_t *member_value = json_integer((json_int_t)value);
+    return apl_json_val_read_str(member(object, key), out);
+}
 
-    if (!member_value)
-        return -1;
-    return json_object_set_new(as_json(object), key, member_value) == 0 ? 0 : -1;
+int apl_json_read_decimal(const apl_json *object, const char *key, char **out)
+{
+    return apl_json_val_read_decimal(member(object, key), out);
+}
+
+int apl_json_read_time(const apl_json *object, const char *key, apilo_opt_time *out,
+                       char **out_text)
+{
+    return apl_json_val_read_time(member(object, key), out, out_text);
 }

@@ -1,0 +1,501 @@
+// The JSON module's backend on simdjson's DOM (the default build). Only the json.h functions
+// leave this file, with C linkage; simdjson is used through its error-code API and nothing
+// here lets an exception escape (allocation goes through nothrow new or is caught).
+//
+// A parsed document is one refcounted apl_doc: the simdjson document (its own tape and
+// strings, so it outlives the parser) and an arena of handles. A handle is {doc, element};
+// references to any handle count on the document, and handles die with it. Views carry the
+// same two things by value, so walking a document allocates nothing.
+//
+// Request bodies are built with jansson: simdjson only parses. A built object is an apl_doc
+// whose `built` member is set, so one handle type and one refcount serve both.
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <type_traits>
+
+#include <jansson.h>
+#include <simdjson.h>
+
+#include "json.h"
+
+namespace dom = simdjson::dom;
+
+struct apl_doc;
+
+struct apl_json {
+    apl_doc *doc;
+    dom::element element;
+};
+
+namespace
+{
+
+// Handles are handed out by getters as borrowed pointers, so they must stay put: they are
+// carved from chunks that live as long as the document.
+constexpr size_t kChunkHandles = 32;
+
+struct handle_chunk {
+    handle_chunk *next;
+    size_t used;
+    apl_json handles[kChunkHandles];
+};
+
+// The thread's parser keeps its buffers between calls (simdjson's advice); a document above
+// this size gets a parser of its own so one huge body does not pin its buffers for good.
+constexpr size_t kRetainedParserMax = 16u << 20;
+
+} // namespace
+
+struct apl_doc {
+    std::atomic<size_t> refs{1};
+    json_t *built = nullptr;
+    dom::document dom;
+    handle_chunk first{nullptr, 0, {}};
+    handle_chunk *chunks = &first;
+
+    ~apl_doc()
+    {
+        handle_chunk *chunk = first.next;
+        while (chunk) {
+            handle_chunk *next = chunk->next;
+            std::free(chunk);
+            chunk = next;
+        }
+        if (built)
+            json_decref(built);
+    }
+};
+
+namespace
+{
+
+static_assert(std::is_trivially_copyable<dom::element>::value, "views copy elements as bytes");
+static_assert(std::is_trivially_copyable<dom::object::iterator>::value, "iterators as bytes");
+static_assert(std::is_trivially_copyable<dom::array::iterator>::value, "iterators as bytes");
+static_assert(sizeof(dom::element) <= 2 * sizeof(void *), "element fits a view");
+static_assert(sizeof(dom::object::iterator) <= 2 * sizeof(void *), "iterator fits");
+static_assert(sizeof(dom::array::iterator) <= 2 * sizeof(void *), "iterator fits");
+
+apl_json *new_handle(apl_doc *doc, dom::element element) noexcept
+{
+    handle_chunk *chunk = doc->chunks;
+
+    if (chunk->used == kChunkHandles) {
+        // malloc, not new: handle_chunk is trivial, and a failure is a plain NULL.
+        chunk = static_cast<handle_chunk *>(std::malloc(sizeof(handle_chunk)));
+        if (!chunk)
+            return nullptr;
+        chunk->used = 0;
+        chunk->next = doc->first.next;
+        doc->first.next = chunk;
+        doc->chunks = chunk;
+    }
+    return new (&chunk->handles[chunk->used++]) apl_json{doc, element};
+}
+
+apl_json_val make_val(const apl_doc *doc, dom::element element) noexcept
+{
+    apl_json_val view{};
+
+    view.priv[0] = doc;
+    std::memcpy(&view.priv[1], &element, sizeof element);
+    return view;
+}
+
+apl_json_val missing_val() noexcept
+{
+    apl_json_val view{};
+    return view;
+}
+
+apl_doc *val_doc(apl_json_val value) noexcept
+{
+    return static_cast<apl_doc *>(const_cast<void *>(value.priv[0]));
+}
+
+dom::element val_element(apl_json_val value) noexcept
+{
+    dom::element element;
+    std::memcpy(static_cast<void *>(&element), &value.priv[1], sizeof element);
+    return element;
+}
+
+bool is_parsed(const apl_json *value) noexcept
+{
+    return value && !value->doc->built;
+}
+
+template <typename T> void store(const void **slot, const T &object) noexcept
+{
+    std::memcpy(slot, &object, sizeof object);
+}
+
+template <typename T> T load(const void *const *slot) noexcept
+{
+    T object;
+    std::memcpy(static_cast<void *>(&object), slot, sizeof object);
+    return object;
+}
+
+char *copy_out(const std::string &text) noexcept
+{
+    char *copy = static_cast<char *>(std::malloc(text.size() + 1));
+    if (!copy)
+        return nullptr;
+    std::memcpy(copy, text.data(), text.size());
+    copy[text.size()] = '\0';
+    return copy;
+}
+
+// simdjson stops at the first error without saying where. A failed parse is rare and small
+// bodies are the usual culprits, so jansson reads it again to name line and column.
+void explain_failure(const char *text, size_t len, simdjson::error_code code, char *errbuf,
+                     size_t errbuf_size) noexcept
+{
+    json_error_t error;
+    json_t *again;
+
+    if (!errbuf || errbuf_size == 0)
+        return;
+    if (code == simdjson::MEMALLOC) {
+        std::snprintf(errbuf, errbuf_size, "out of memory");
+        return;
+    }
+    again = json_loadb(text, len, JSON_DECODE_ANY, &error);
+    if (again) {
+        json_decref(again);
+        std::snprintf(errbuf, errbuf_size, "%s", simdjson::error_message(code));
+        return;
+    }
+    std::snprintf(errbuf, errbuf_size, "%s (line %d, column %d)", error.text, error.line,
+                  error.column);
+}
+
+simdjson::error_code parse_into(apl_doc *doc, const char *text, size_t len,
+                                dom::element &root) noexcept
+{
+    static thread_local dom::parser retained;
+
+    if (len > kRetainedParserMax) {
+        dom::parser own;
+        return own.parse_into_document(doc->dom, text, len).get(root);
+    }
+    return retained.parse_into_document(doc->dom, text, len).get(root);
+}
+
+} // namespace
+
+extern "C" {
+
+apl_json *apl_json_parse(const char *text, size_t len, char *errbuf, size_t errbuf_size)
+{
+    dom::element root;
+
+    if (errbuf && errbuf_size > 0)
+        errbuf[0] = '\0';
+    if (!text)
+        text = "";
+
+    apl_doc *doc = new (std::nothrow) apl_doc();
+    if (!doc) {
+        explain_failure(text, len, simdjson::MEMALLOC, errbuf, errbuf_size);
+        return nullptr;
+    }
+    // Bodies are objects or arrays, but a bare value is still valid JSON; the decoders check
+    // the shape they expect and say so by name.
+    simdjson::error_code code = parse_into(doc, text, len, root);
+    if (code) {
+        delete doc;
+        explain_failure(text, len, code, errbuf, errbuf_size);
+        return nullptr;
+    }
+    // The first handle is the embedded chunk's, so this cannot fail.
+    return new_handle(doc, root);
+}
+
+apl_json *apl_json_incref(apl_json *value)
+{
+    if (value)
+        value->doc->refs.fetch_add(1, std::memory_order_relaxed);
+    return value;
+}
+
+void apl_json_decref(apl_json *value)
+{
+    if (value && value->doc->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        delete value->doc;
+}
+
+int apl_json_is_object(const apl_json *value)
+{
+    if (value && value->doc->built)
+        return json_is_object(value->doc->built);
+    return is_parsed(value) && value->element.type() == dom::element_type::OBJECT;
+}
+
+int apl_json_is_array(const apl_json *value)
+{
+    return is_parsed(value) && value->element.type() == dom::element_type::ARRAY;
+}
+
+int apl_json_is_null(const apl_json *value)
+{
+    return !value || (is_parsed(value) && value->element.is_null());
+}
+
+apl_json *apl_json_get(const apl_json *object, const char *key)
+{
+    apl_json_val member = apl_json_val_get(apl_json_view(object), key);
+
+    if (!member.priv[0])
+        return nullptr;
+    return new_handle(object->doc, val_element(member));
+}
+
+size_t apl_json_array_size(const apl_json *array)
+{
+    apl_json_iter iter;
+    size_t count = apl_json_array_iter(apl_json_view(array), &iter);
+
+    return count == static_cast<size_t>(-1) ? 0 : count;
+}
+
+apl_json *apl_json_array_at(const apl_json *array, size_t index)
+{
+    dom::array elements;
+    dom::element element;
+
+    if (!is_parsed(array) || array->element.get_array().get(elements) ||
+        elements.at(index).get(element))
+        return nullptr;
+    return new_handle(array->doc, element);
+}
+
+char *apl_json_dump(const apl_json *value)
+{
+    if (!value)
+        return nullptr;
+    if (value->doc->built)
+        return json_dumps(value->doc->built, JSON_COMPACT | JSON_ENCODE_ANY);
+    try {
+        return copy_out(simdjson::minify(value->element));
+    } catch (...) {
+        // Only std::bad_alloc can come out of building the string.
+        return nullptr;
+    }
+}
+
+apl_json *apl_json_object_new(void)
+{
+    apl_doc *doc = new (std::nothrow) apl_doc();
+
+    if (!doc)
+        return nullptr;
+    doc->built = json_object();
+    if (!doc->built) {
+        delete doc;
+        return nullptr;
+    }
+    return new_handle(doc, dom::element());
+}
+
+int apl_json_set_string(apl_json *object, const char *key, const char *value)
+{
+    if (!object || !object->doc->built)
+        return -1;
+    json_t *member_value = value ? json_string(value) : json_null();
+
+    // json_object_set_new releases the value even when it fails, so nothing leaks.
+    if (!member_value)
+        return -1;
+    return json_object_set_new(object->doc->built, key, member_value) == 0 ? 0 : -1;
+}
+
+int apl_json_set_int(apl_json *object, const char *key, int64_t value)
+{
+    if (!object || !object->doc->built)
+        return -1;
+    json_t *member_value = json_integer(static_cast<json_int_t>(value));
+
+    if (!member_value)
+        return -1;
+    return json_object_set_new(object->doc->built, key, member_value) == 0 ? 0 : -1;
+}
+
+// ---- views ---------------------------------------------------------------------------------
+
+apl_json_val apl_json_view(const apl_json *value)
+{
+    if (!is_parsed(value))
+        return missing_val();
+    return make_val(value->doc, value->element);
+}
+
+apl_json *apl_json_val_ref(apl_json_val value)
+{
+    apl_doc *doc = val_doc(value);
+
+    if (!doc)
+        return nullptr;
+    apl_json *handle = new_handle(doc, val_element(value));
+    if (handle)
+        doc->refs.fetch_add(1, std::memory_order_relaxed);
+    return handle;
+}
+
+void apl_json_val_scalar(apl_json_val value, apl_json_scalar *out)
+{
+    std::memset(out, 0, sizeof *out);
+    out->kind = APL_JSON_MISSING;
+    if (!value.priv[0])
+        return;
+    // Each getter matches the type just read, so none fails; a failure would leave "missing".
+    dom::element element = val_element(value);
+    switch (element.type()) {
+    case dom::element_type::NULL_VALUE:
+        out->kind = APL_JSON_NULL;
+        break;
+    case dom::element_type::BOOL: {
+        bool flag = false;
+        if (!element.get_bool().get(flag))
+            out->kind = flag ? APL_JSON_TRUE : APL_JSON_FALSE;
+        break;
+    }
+    case dom::element_type::INT64:
+        if (!element.get_int64().get(out->as.i))
+            out->kind = APL_JSON_INT;
+        break;
+    case dom::element_type::UINT64:
+        if (!element.get_uint64().get(out->as.u))
+            out->kind = APL_JSON_UINT;
+        break;
+    case dom::element_type::DOUBLE:
+        if (!element.get_double().get(out->as.d))
+            out->kind = APL_JSON_REAL;
+        break;
+    case dom::element_type::STRING: {
+        std::string_view text;
+        if (!element.get_string().get(text)) {
+            out->kind = APL_JSON_STRING;
+            out->as.s.text = text.data();
+            out->as.s.len = text.size();
+        }
+        break;
+    }
+    case dom::element_type::OBJECT:
+        out->kind = APL_JSON_OBJECT;
+        break;
+    case dom::element_type::ARRAY:
+        out->kind = APL_JSON_ARRAY;
+        break;
+    }
+}
+
+enum apl_json_kind apl_json_val_kind(apl_json_val value)
+{
+    if (!value.priv[0])
+        return APL_JSON_MISSING;
+    switch (val_element(value).type()) {
+    case dom::element_type::OBJECT:
+        return APL_JSON_OBJECT;
+    case dom::element_type::ARRAY:
+        return APL_JSON_ARRAY;
+    case dom::element_type::NULL_VALUE:
+        return APL_JSON_NULL;
+    default: {
+        apl_json_scalar scalar;
+        apl_json_val_scalar(value, &scalar);
+        return scalar.kind;
+    }
+    }
+}
+
+apl_json_val apl_json_val_get(apl_json_val object, const char *key)
+{
+    apl_json_iter iter;
+    apl_json_val found = missing_val();
+    apl_json_val member;
+    const char *name;
+    size_t name_len;
+
+    if (!key || apl_json_object_iter(object, &iter) != 0)
+        return found;
+    size_t key_len = std::strlen(key);
+    // The last of duplicate keys wins, as it did with jansson.
+    while (apl_json_object_next(&iter, &name, &name_len, &member)) {
+        if (name_len == key_len && std::memcmp(name, key, key_len) == 0)
+            found = member;
+    }
+    return found;
+}
+
+// priv[0] = the document, priv[1..2] = the cursor, priv[3..4] = the end.
+int apl_json_object_iter(apl_json_val object, apl_json_iter *iter)
+{
+    dom::object members;
+
+    std::memset(iter, 0, sizeof *iter);
+    if (!object.priv[0] || val_element(object).get_object().get(members))
+        return -1;
+    iter->priv[0] = object.priv[0];
+    store(&iter->priv[1], members.begin());
+    store(&iter->priv[3], members.end());
+    return 0;
+}
+
+int apl_json_object_next(apl_json_iter *iter, const char **key, size_t *key_len,
+                         apl_json_val *value)
+{
+    if (!iter->priv[0])
+        return 0;
+    auto cursor = load<dom::object::iterator>(&iter->priv[1]);
+    if (cursor == load<dom::object::iterator>(&iter->priv[3]))
+        return 0;
+    *key = cursor.key_c_str();
+    *key_len = cursor.key_length();
+    *value = make_val(static_cast<const apl_doc *>(iter->priv[0]), cursor.value());
+    ++cursor;
+    store(&iter->priv[1], cursor);
+    return 1;
+}
+
+size_t apl_json_array_iter(apl_json_val array, apl_json_iter *iter)
+{
+    dom::array elements;
+
+    std::memset(iter, 0, sizeof *iter);
+    if (!array.priv[0] || val_element(array).get_array().get(elements))
+        return static_cast<size_t>(-1);
+    iter->priv[0] = array.priv[0];
+    store(&iter->priv[1], elements.begin());
+    store(&iter->priv[3], elements.end());
+
+    // The tape keeps the count in 24 bits; a longer array is counted by walking it.
+    size_t count = elements.size();
+    if (count == 0xFFFFFF) {
+        count = 0;
+        for (auto cursor = elements.begin(); cursor != elements.end(); ++cursor)
+            count++;
+    }
+    return count;
+}
+
+int apl_json_array_next(apl_json_iter *iter, apl_json_val *value)
+{
+    if (!iter->priv[0])
+        return 0;
+    auto cursor = load<dom::array::iterator>(&iter->priv[1]);
+    if (cursor == load<dom::array::iterator>(&iter->priv[3]))
+        return 0;
+    *value = make_val(static_cast<const apl_doc *>(iter->priv[0]), *cursor);
+    ++cursor;
+    store(&iter->priv[1], cursor);
+    return 1;
+}
+
+} // extern "C"
