@@ -342,6 +342,8 @@ int cli_cmd_orders_list(cli_context *ctx, int argc, char **argv)
 
     /* Without --all one page is listed: --limit orders, or as many as one request returns. */
     int64_t page = args.query.limit.set ? args.query.limit.value : APILO_ORDERS_MAX_LIMIT;
+    if (page > APILO_ORDERS_MAX_LIMIT)
+        page = APILO_ORDERS_MAX_LIMIT; /* the API serves at most 512; the library warns */
     int64_t max_items = args.max_items;
     if (!args.all && (max_items == 0 || max_items > page))
         max_items = page;

@@ -96,6 +96,15 @@ static apilo_status invalid_option(apilo_error *err, const char *option, const c
     return APILO_E_INVALID;
 }
 
+static int has_url_part(CURLU *url, CURLUPart part)
+{
+    char *value = NULL;
+    int present = curl_url_get(url, part, &value, 0) == CURLUE_OK && value != NULL;
+
+    curl_free(value);
+    return present;
+}
+
 static apilo_status check_base_url(const char *base_url, apilo_error *err)
 {
     CURLU *url;
@@ -113,6 +122,16 @@ static apilo_status check_base_url(const char *base_url, apilo_error *err)
         curl_url_get(url, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         curl_url_get(url, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
         status = invalid_option(err, "base_url", "is not a valid URL");
+        goto out;
+    }
+
+    /* The request path is appended to the base URL as text, so a query, a fragment or
+     * credentials in it would silently change every request's target. */
+    if (has_url_part(url, CURLUPART_QUERY) || has_url_part(url, CURLUPART_FRAGMENT) ||
+        has_url_part(url, CURLUPART_USER) || has_url_part(url, CURLUPART_PASSWORD) ||
+        strchr(base_url, '?') || strchr(base_url, '#')) {
+        status = invalid_option(err, "base_url",
+                                "must not carry a query, a fragment or credentials");
         goto out;
     }
 

@@ -209,7 +209,11 @@ static apilo_status fetch_page(apilo_orders_iter *iter, apilo_error *err)
         return APILO_OK;
     }
 
+    if (page->page_result_count.set && page->page_result_count.value != (int64_t)page->count)
+        note_mismatch(iter, "pageResultCount differs from the rows in the page");
     iter->offset += (int64_t)page->count;
+    if (iter->total >= 0 && iter->offset > iter->total)
+        note_mismatch(iter, "more rows arrived than totalCount announced");
     iter->page = page;
     apl_log(iter->client, APILO_LOG_DEBUG, APILO_LOG_PAGING,
             "orders page %" PRIu64 ": %zu rows, next offset %" PRId64 " of %" PRId64, iter->pages,

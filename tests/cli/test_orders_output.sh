@@ -26,6 +26,11 @@ fi
     pass "NDJSON is the default on a pipe, --max-items 3 gives 3 lines" ||
     fail "piped default output is not 3 NDJSON lines"
 
+# Without --all one request at most: a limit above the API's 512 is clamped, not paged through.
+"$cli" orders list --limit 99999 --output ndjson > "$WORK_DIR/clamped.out" 2> "$WORK_DIR/clamped.err"
+[[ $(wc -l < "$WORK_DIR/clamped.out") -eq 512 ]] && pass "--limit 99999 without --all gives 512" ||
+    fail "--limit 99999 without --all gave $(wc -l < "$WORK_DIR/clamped.out") lines"
+
 "$cli" orders list --all --page-size 100 --max-items 7 --output ndjson > "$WORK_DIR/max.out"
 [[ $(wc -l < "$WORK_DIR/max.out") -eq 7 ]] && pass "--all --max-items 7 stops at 7" ||
     fail "--all --max-items 7 gave $(wc -l < "$WORK_DIR/max.out") lines"

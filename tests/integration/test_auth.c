@@ -369,7 +369,9 @@ static void test_secrets_never_logged(void **state)
 static void test_options_validation(void **state)
 {
     static const char *const bad[] = {"http://example.com", "http://10.0.0.1:8080",
-                                      "ftp://127.0.0.1", "not a url", ""};
+                                      "ftp://127.0.0.1", "not a url", "",
+                                      "http://127.0.0.1:1?x=1", "http://127.0.0.1:1/#f",
+                                      "http://user:pw@127.0.0.1:1", "https://a.apilo.com/?"};
     static const char *const good[] = {"https://client1000.apilo.com/", "http://127.0.0.2:1",
                                        "http://localhost:8080", "http://[::1]:9000"};
     apilo_options options = APILO_OPTIONS_INIT;

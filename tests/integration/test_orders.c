@@ -251,6 +251,22 @@ static void test_totals_disagree(void **state)
     apilo_orders_iter_free(iter);
 }
 
+/* C6 the other way: the server announces fewer rows than it sends (the QA repro was -500). */
+static void test_total_too_small(void **state)
+{
+    fixture *fx = *state;
+    apilo_orders_iter *iter = NULL;
+    int64_t count;
+
+    assert_int_equal(sandbox_fault(&fx->sb, "{\"totalCountDelta\": -500}"), 0);
+    count = iterate_all(fx, 512, &iter);
+    assert_true(count > apilo_orders_iter_total(iter));
+    assert_true(apilo_orders_iter_totals_mismatch(iter));
+    assert_true(fx->log.warnings > 0);
+    assert_non_null(strstr(fx->log.text.data, "more rows arrived than totalCount"));
+    apilo_orders_iter_free(iter);
+}
+
 static void test_max_items_and_resume(void **state)
 {
     fixture *fx = *state;
@@ -434,6 +450,7 @@ int main(void)
         cmocka_unit_test_setup(test_iterator_with_filter, before_each),
         cmocka_unit_test_setup(test_short_pages, before_each),
         cmocka_unit_test_setup(test_totals_disagree, before_each),
+        cmocka_unit_test_setup(test_total_too_small, before_each),
         cmocka_unit_test_setup(test_max_items_and_resume, before_each),
         cmocka_unit_test_setup(test_limit_clamped, before_each),
         cmocka_unit_test_setup(test_get_one_order, before_each),
