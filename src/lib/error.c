@@ -376,8 +376,9 @@ char *apilo_error_format(const apilo_error *err)
         rc |= apl_buf_puts(&out, "]");
     }
     if (err->field) {
-        rc |= apl_buf_puts(&out, " field ");
+        rc |= apl_buf_puts(&out, " (field ");
         rc |= put_one_line(&out, err->field);
+        rc |= apl_buf_puts(&out, ")");
     }
     rc |= format_field_errors(&out, err);
 
