@@ -23,6 +23,11 @@ typedef struct file_values {
     char *token_file;
     char *lang;
     char *timeout;
+    /* Line of each value above, so a bad value is reported where it was written. */
+    unsigned base_url_line;
+    unsigned client_id_line;
+    unsigned lang_line;
+    unsigned timeout_line;
     int section_found;
 } file_values;
 
@@ -122,19 +127,20 @@ static int section_matches(const char *header, const char *profile)
     return strcmp(name, profile) == 0;
 }
 
-static int store_value(file_values *values, const char *key, const char *value)
+static int store_value(file_values *values, const char *key, const char *value, unsigned line_no)
 {
     struct {
         const char *key;
         char **slot;
+        unsigned *line;
     } slots[] = {
-        {"base_url", &values->base_url},
-        {"client_id", &values->client_id},
-        {"client_secret", &values->client_secret},
-        {"client_secret_file", &values->client_secret_file},
-        {"token_file", &values->token_file},
-        {"lang", &values->lang},
-        {"timeout", &values->timeout},
+        {"base_url", &values->base_url, &values->base_url_line},
+        {"client_id", &values->client_id, &values->client_id_line},
+        {"client_secret", &values->client_secret, NULL},
+        {"client_secret_file", &values->client_secret_file, NULL},
+        {"token_file", &values->token_file, NULL},
+        {"lang", &values->lang, &values->lang_line},
+        {"timeout", &values->timeout, &values->timeout_line},
     };
 
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
@@ -142,21 +148,52 @@ static int store_value(file_values *values, const char *key, const char *value)
             if (*slots[i].slot)
                 cli_free_secret(*slots[i].slot);
             *slots[i].slot = strdup(value);
+            if (slots[i].line)
+                *slots[i].line = line_no;
             return *slots[i].slot ? 0 : -1;
         }
     }
     return 1;
 }
 
-static int parse_config_file(FILE *file, const char *path, const char *profile, file_values *values)
+/* "PATH:LINE: key" for messages about a value that came from the config file. */
+static const char *file_origin(char *buf, size_t size, const char *path, unsigned line,
+                               const char *key)
 {
-    char line[4096];
-    int in_section = 0;
-    unsigned line_no = 0;
+    snprintf(buf, size, "%s:%u: %s", path ? path : "config file", line, key);
+    return buf;
+}
 
-    while (fgets(line, sizeof line, file)) {
+/* Checks of one "key = value" line that need no other setting. Returns an exit code. */
+static int check_line(const char *path, unsigned line_no, const char *key, const char *value)
+{
+    /* Comments start only at the beginning of a line, so "url # note" would end up in the
+     * URL; no URL holds blanks, so say where the value is instead of failing much later. */
+    if (strcmp(key, "base_url") == 0 && strpbrk(value, " \t")) {
+        cli_errorf("%s:%u: base_url '%s' contains a blank (comments must be on a line of "
+                   "their own)",
+                   path, line_no, value);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int parse_lines(FILE *file, const char *path, const char *profile, file_values *values,
+                       char **line, size_t *line_size)
+{
+    int in_section = 0;
+    int seen_section = 0;
+    unsigned line_no = 0;
+    ssize_t len;
+
+    while ((len = getline(line, line_size, file)) >= 0) {
         line_no++;
-        char *text = trim(line);
+        /* A NUL would cut the value short without a word; the file is damaged or binary. */
+        if (memchr(*line, '\0', (size_t)len)) {
+            cli_errorf("%s:%u: the line contains a NUL byte", path, line_no);
+            return CLI_EXIT_USAGE;
+        }
+        char *text = trim(*line);
         if (*text == '\0' || *text == '#' || *text == ';')
             continue;
 
@@ -169,6 +206,7 @@ static int parse_config_file(FILE *file, const char *path, const char *profile, 
             *close = '\0';
             in_section = section_matches(trim(text + 1), profile);
             values->section_found |= in_section;
+            seen_section = 1;
             continue;
         }
 
@@ -177,11 +215,22 @@ static int parse_config_file(FILE *file, const char *path, const char *profile, 
             cli_errorf("%s:%u: expected 'key = value'", path, line_no);
             return CLI_EXIT_USAGE;
         }
-        if (!in_section)
-            continue;
         *equals = '\0';
         const char *key = trim(text);
-        int rc = store_value(values, key, trim(equals + 1));
+        /* Every key belongs to a profile; guessing [default] would hide a misplaced header. */
+        if (!seen_section) {
+            cli_errorf("%s:%u: '%s' is outside any section (put it under [default] or "
+                       "[profile NAME])",
+                       path, line_no, key);
+            return CLI_EXIT_USAGE;
+        }
+        if (!in_section)
+            continue;
+        const char *value = trim(equals + 1);
+        int rc = check_line(path, line_no, key, value);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+        rc = store_value(values, key, value, line_no);
         if (rc < 0)
             return CLI_EXIT_FAILURE;
         if (rc > 0) {
@@ -189,7 +238,24 @@ static int parse_config_file(FILE *file, const char *path, const char *profile, 
             return CLI_EXIT_USAGE;
         }
     }
+    if (ferror(file)) {
+        cli_errorf("cannot read config file %s: %s", path, strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
     return CLI_EXIT_OK;
+}
+
+static int parse_config_file(FILE *file, const char *path, const char *profile, file_values *values)
+{
+    char *line = NULL;
+    size_t line_size = 0;
+    int rc = parse_lines(file, path, profile, values, &line, &line_size);
+
+    /* The buffer may have held client_secret. */
+    if (line)
+        memset(line, 0, line_size);
+    free(line);
+    return rc;
 }
 
 /* Read the config file. A missing default file is fine; a missing --config file is not. */
@@ -205,8 +271,16 @@ static int load_config_file(cli_config *config, const char *path, int explicit_p
     }
 
     struct stat st;
-    int rc = fstat(fileno(file), &st) == 0 ? parse_config_file(file, path, config->profile, values)
-                                           : CLI_EXIT_FAILURE;
+    int rc = CLI_EXIT_FAILURE;
+    if (fstat(fileno(file), &st) != 0) {
+        cli_errorf("cannot read config file %s: %s", path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        /* A directory reads as empty, which would silently mean "no configuration". */
+        cli_errorf("config file %s is not a regular file", path);
+        rc = CLI_EXIT_USAGE;
+    } else {
+        rc = parse_config_file(file, path, config->profile, values);
+    }
     fclose(file);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -312,27 +386,38 @@ static int resolve_lang_and_timeout(cli_config *config, const cli_flags *flags,
                                     const file_values *values)
 {
     static const char *const langs[] = {"pl", "de", "en", "en-US", "en-GB"};
+    char where[512];
+    const char *origin = flags->lang ? "--lang" : "APILO_LANG";
     const char *lang = flags->lang ? flags->lang : env_value("APILO_LANG");
-    if (!lang)
+    if (!lang && values->lang) {
         lang = values->lang;
+        origin = file_origin(where, sizeof where, config->config_path, values->lang_line, "lang");
+    }
 
     if (lang) {
         size_t i = 0;
         while (i < sizeof langs / sizeof langs[0] && strcmp(langs[i], lang) != 0)
             i++;
         if (i == sizeof langs / sizeof langs[0]) {
-            cli_errorf("--lang: '%s' is not one of pl, de, en, en-US, en-GB", lang);
+            cli_errorf("%s: '%s' is not one of pl, de, en, en-US, en-GB", origin, lang);
             return CLI_EXIT_USAGE;
         }
         config->lang = strdup(lang);
     }
 
-    const char *timeout = flags->timeout ? flags->timeout : values->timeout;
+    const char *timeout = flags->timeout;
+    origin = "--timeout";
+    if (!timeout && values->timeout) {
+        timeout = values->timeout;
+        origin = file_origin(where, sizeof where, config->config_path, values->timeout_line,
+                             "timeout");
+    }
     if (timeout) {
         char *end = NULL;
         double seconds = strtod(timeout, &end);
         if (end == timeout || *end != '\0' || !(seconds > 0.0) || seconds > 86400.0) {
-            cli_errorf("--timeout: '%s' is not a number of seconds between 0 and 86400", timeout);
+            cli_errorf("%s: '%s' is not a number of seconds greater than 0 and at most 86400",
+                       origin, timeout);
             return CLI_EXIT_USAGE;
         }
         config->timeout_ms = (long)(seconds * 1000.0 + 0.5);
@@ -451,6 +536,34 @@ int cli_open_token_store(cli_context *ctx)
     return rc;
 }
 
+/* Where a setting the library refused came from, when that was not its flag: the generic
+ * report would blame the flag (--base-url) although the user never passed it. NULL when the
+ * flag set it or the field is not one of these settings. */
+static const char *setting_origin(const cli_context *ctx, const char *field, char *buf,
+                                  size_t size)
+{
+    static const struct {
+        const char *field;
+        const char *env;
+    } settings[] = {
+        {"base_url", "APILO_BASE_URL"},
+        {"client_id", "APILO_CLIENT_ID"},
+    };
+    const char *flag_values[] = {ctx->flags.base_url, ctx->flags.client_id};
+
+    for (size_t i = 0; field && i < sizeof settings / sizeof settings[0]; i++) {
+        if (strcmp(field, settings[i].field) != 0 || flag_values[i])
+            continue;
+        if (env_value(settings[i].env))
+            return settings[i].env;
+        if (!ctx->config.config_path)
+            return NULL;
+        snprintf(buf, size, "config file %s, key %s", ctx->config.config_path, field);
+        return buf;
+    }
+    return NULL;
+}
+
 int cli_open_client(cli_context *ctx, int need_credentials)
 {
     int rc = cli_open_token_store(ctx);
@@ -490,8 +603,17 @@ int cli_open_client(cli_context *ctx, int need_credentials)
 
     apilo_error err = APILO_ERROR_INIT;
     apilo_status status = apilo_client_new(&ctx->client, &options, &err);
-    if (status != APILO_OK)
+    char where[512];
+    const char *origin =
+        status == APILO_E_INVALID ? setting_origin(ctx, err.field, where, sizeof where) : NULL;
+    if (origin) {
+        char *text = apilo_error_format(&err);
+        cli_errorf("%s: %s", origin, text ? text : apilo_status_str(status));
+        apilo_free(text);
+        rc = cli_exit_code(status, &err);
+    } else if (status != APILO_OK) {
         rc = cli_report(ctx, status, &err);
+    }
     apilo_error_clear(&err);
     return rc;
 }

@@ -70,17 +70,59 @@ static int parse_number(const char *flag, const char *text, long long min, long 
     return 0;
 }
 
+/* An empty secret or code would let an empty Basic password or code through. */
+static int parse_text(const char *flag, const char *text)
+{
+    if (*text)
+        return 0;
+    fprintf(stderr, "apilo-sandbox: %s wants a non-empty value\n", flag);
+    return -1;
+}
+
+/* The shape of ADDR:PORT or [V6]:PORT, checked here so that a typo is a bad command line
+ * (exit 2); whether the address is a loopback one is the server's decision at start-up. */
+static int parse_listen(const char *text)
+{
+    const char *port = NULL;
+    char *end = NULL;
+
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (close && close > text + 1 && close[1] == ':')
+            port = close + 2;
+    } else {
+        const char *colon = strrchr(text, ':');
+        if (colon && colon > text)
+            port = colon + 1;
+    }
+    if (port && *port >= '0' && *port <= '9') {
+        long value = strtol(port, &end, 10);
+        if (!*end && value <= 65535)
+            return 0;
+    }
+    fprintf(stderr, "apilo-sandbox: --listen wants ADDR:PORT with a port from 0 to 65535, "
+                    "got \"%s\"\n",
+            text);
+    return -1;
+}
+
 /* Returns 0, 1 for --help, or -1 on a bad command line. */
 static int parse_args(int argc, char **argv, sbx_config *config)
 {
     int opt;
+    int long_index = 0;
     long long n;
+    char flag[64];
 
-    while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
-        const char *flag = argv[optind - 1];
+    while ((opt = getopt_long(argc, argv, "", long_options, &long_index)) != -1) {
+        /* argv[optind - 1] is the value, not the flag, when they are separate words. */
+        snprintf(flag, sizeof flag, "--%s",
+                 opt >= OPT_LISTEN ? long_options[long_index].name : "?");
 
         switch (opt) {
         case OPT_LISTEN:
+            if (parse_listen(optarg))
+                return -1;
             config->listen = optarg;
             break;
         case OPT_DB:
@@ -90,6 +132,8 @@ static int parse_args(int argc, char **argv, sbx_config *config)
             config->client_id = optarg;
             break;
         case OPT_CLIENT_SECRET:
+            if (parse_text(flag, optarg))
+                return -1;
             config->client_secret = optarg;
             break;
         case OPT_NO_RATE_LIMIT:
@@ -104,6 +148,8 @@ static int parse_args(int argc, char **argv, sbx_config *config)
         case OPT_HELP:
             return 1;
         case OPT_AUTH_CODE:
+            if (parse_text(flag, optarg))
+                return -1;
             config->auth_codes = sbx_xrealloc(
                 config->auth_codes, sizeof *config->auth_codes * (config->auth_code_count + 1));
             config->auth_codes[config->auth_code_count++] = optarg;

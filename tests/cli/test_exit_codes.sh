@@ -21,6 +21,58 @@ expect_rc 2 "bad --lang" -- "$cli" --lang fr whoami
 expect_rc 2 "bad order id" -- "$cli" orders get 'x y'
 expect_rc 2 "http to a non-loopback host" -- "$cli" --base-url http://example.invalid whoami
 expect_rc 2 "missing --config file" -- "$cli" --config "$WORK_DIR/none" whoami
+expect_rc 2 "--config naming a directory" -- "$cli" --config "$WORK_DIR" whoami
+grep -q "$WORK_DIR is not a regular file" "$WORK_DIR/last.err" || fail "directory not named"
+expect_rc 2 "APILO_CONFIG naming a directory" -- env APILO_CONFIG="$WORK_DIR" "$cli" whoami
+grep -q "$WORK_DIR is not a regular file" "$WORK_DIR/last.err" || fail "directory not named"
+expect_rc 2 "--timeout 0" -- "$cli" --timeout 0 whoami
+grep -q "greater than 0 and at most 86400" "$WORK_DIR/last.err" || fail "timeout range unclear"
+
+# expect_config_error LABEL PATTERN: the file "$bad" is refused (exit 2) naming PATTERN.
+bad="$WORK_DIR/bad.config"
+expect_config_error() {
+    expect_rc 2 "$1" -- "$cli" --config "$bad" whoami
+    grep -q -- "$2" "$WORK_DIR/last.err" || fail "$1: stderr does not name '$2'"
+    if grep -q -- "--base-url" "$WORK_DIR/last.err"; then
+        fail "$1: blames --base-url, which was not passed"
+    fi
+}
+printf 'base_url = http://127.0.0.1:1\n[default]\n' > "$bad"
+expect_config_error "a key before any section" "$bad:1: 'base_url' is outside any section"
+printf '[default]\nbase_url = http://127.0.0.1:1\000x\n' > "$bad"
+expect_config_error "a NUL byte in a value" "$bad:2: the line contains a NUL byte"
+printf '[default]\nbase_url=http://127.0.0.1:1 # trailing\n' > "$bad"
+expect_config_error "a trailing comment after base_url" "$bad:2: base_url"
+printf '[default]\n\nbase_url = ftp://127.0.0.1:1\n' > "$bad"
+expect_config_error "a base_url the library refuses" "config file $bad, key base_url"
+printf '[default]\ntimeout = 0\n' > "$bad"
+expect_config_error "timeout = 0" "$bad:2: timeout: .*greater than 0 and at most 86400"
+printf '[default]\nlang = fr\n' > "$bad"
+expect_config_error "lang = fr" "$bad:2: lang"
+expect_rc 2 "a bad APILO_BASE_URL is blamed on the variable" -- \
+    env APILO_BASE_URL=ftp://127.0.0.1:1 "$cli" whoami
+grep -q "APILO_BASE_URL: " "$WORK_DIR/last.err" || fail "bad APILO_BASE_URL not named"
+
+# ---- the sandbox's own command line: a bad one exits 2 naming the flag -----------------------
+sandbox="$APILO_SANDBOX_BIN"
+for args in "--seed-orders -1" "--rate-limit 0" "--access-ttl x" "--now -5"; do
+    # shellcheck disable=SC2086
+    expect_rc 2 "apilo-sandbox $args" -- "$sandbox" --quiet $args
+    grep -q -- "apilo-sandbox: ${args%% *} wants" "$WORK_DIR/last.err" ||
+        fail "apilo-sandbox $args: the message does not name the flag"
+done
+for listen in "127.0.0.1:99999" "127.0.0.1" "" "[::1]"; do
+    expect_rc 2 "apilo-sandbox --listen '$listen'" -- "$sandbox" --quiet --listen "$listen"
+    grep -q -- "--listen wants ADDR:PORT" "$WORK_DIR/last.err" ||
+        fail "apilo-sandbox --listen '$listen': unclear message"
+done
+expect_rc 1 "apilo-sandbox on a non-loopback address is a start-up failure" -- \
+    "$sandbox" --quiet --listen 192.0.2.1:0
+for flag in --client-secret --auth-code; do
+    expect_rc 2 "apilo-sandbox $flag ''" -- "$sandbox" --quiet "$flag" ""
+    grep -q -- "$flag wants a non-empty value" "$WORK_DIR/last.err" ||
+        fail "apilo-sandbox $flag '': unclear message"
+done
 
 expect_rc 2 "--client-secret on the command line is refused" -- \
     "$cli" --client-secret hunter2-secret auth login --code x
