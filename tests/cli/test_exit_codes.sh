@@ -54,22 +54,26 @@ expect_rc 2 "a bad APILO_BASE_URL is blamed on the variable" -- \
 grep -q "APILO_BASE_URL: " "$WORK_DIR/last.err" || fail "bad APILO_BASE_URL not named"
 
 # ---- the sandbox's own command line: a bad one exits 2 naming the flag -----------------------
-sandbox="$APILO_SANDBOX_BIN"
+# Bounded by timeout(1) and on a free port, so a sandbox that wrongly starts fails the check
+# (exit 124) instead of hanging the test.
+sandbox_once() {
+    timeout 10 "$APILO_SANDBOX_BIN" --quiet "$@"
+}
 for args in "--seed-orders -1" "--rate-limit 0" "--access-ttl x" "--now -5"; do
     # shellcheck disable=SC2086
-    expect_rc 2 "apilo-sandbox $args" -- "$sandbox" --quiet $args
+    expect_rc 2 "apilo-sandbox $args" -- sandbox_once --listen 127.0.0.1:0 $args
     grep -q -- "apilo-sandbox: ${args%% *} wants" "$WORK_DIR/last.err" ||
         fail "apilo-sandbox $args: the message does not name the flag"
 done
 for listen in "127.0.0.1:99999" "127.0.0.1" "" "[::1]"; do
-    expect_rc 2 "apilo-sandbox --listen '$listen'" -- "$sandbox" --quiet --listen "$listen"
+    expect_rc 2 "apilo-sandbox --listen '$listen'" -- sandbox_once --listen "$listen"
     grep -q -- "--listen wants ADDR:PORT" "$WORK_DIR/last.err" ||
         fail "apilo-sandbox --listen '$listen': unclear message"
 done
 expect_rc 1 "apilo-sandbox on a non-loopback address is a start-up failure" -- \
-    "$sandbox" --quiet --listen 192.0.2.1:0
+    sandbox_once --listen 192.0.2.1:0
 for flag in --client-secret --auth-code; do
-    expect_rc 2 "apilo-sandbox $flag ''" -- "$sandbox" --quiet "$flag" ""
+    expect_rc 2 "apilo-sandbox $flag ''" -- sandbox_once --listen 127.0.0.1:0 "$flag" ""
     grep -q -- "$flag wants a non-empty value" "$WORK_DIR/last.err" ||
         fail "apilo-sandbox $flag '': unclear message"
 done
