@@ -256,22 +256,30 @@ static apilo_status load_if_empty(apilo_client *client, apilo_error *err)
     return APILO_OK;
 }
 
+/* Refresh treating the access token we hold now as the one that failed or expires; the copy
+ * lets refresh_under_lock compare it with the store after the client's tokens change. */
+static apilo_status refresh_current(apilo_client *client, apilo_error *err)
+{
+    char *ours = apl_strdup(client->tokens.access_token);
+    apilo_status status;
+
+    if (client->tokens.access_token && !ours)
+        return apl_error_set(err, APILO_E_NOMEM, "out of memory");
+    status = refresh_under_lock(client, ours, err);
+    apl_free_secret(ours);
+    return status;
+}
+
 apilo_status apl_auth_ensure(apilo_client *client, apilo_error *err)
 {
     apilo_status status = load_if_empty(client, err);
-    char *ours;
 
     if (status != APILO_OK)
         return status;
     if (fresh_enough(client, &client->tokens))
         return APILO_OK;
 
-    ours = apl_strdup(client->tokens.access_token);
-    if (client->tokens.access_token && !ours)
-        return apl_error_set(err, APILO_E_NOMEM, "out of memory");
-    status = refresh_under_lock(client, ours, err);
-    apl_free_secret(ours);
-    return status;
+    return refresh_current(client, err);
 }
 
 apilo_status apl_auth_recover(apilo_client *client, const char *dead_access_token, apilo_error *err)
@@ -304,7 +312,6 @@ apilo_status apilo_auth_login(apilo_client *client, const char *code, apilo_erro
 apilo_status apilo_auth_refresh(apilo_client *client, apilo_error *err)
 {
     apilo_status status;
-    char *ours;
 
     if (!client)
         return apl_error_set(err, APILO_E_INVALID, "no client was given");
@@ -312,12 +319,7 @@ apilo_status apilo_auth_refresh(apilo_client *client, apilo_error *err)
     if (status != APILO_OK)
         return status;
 
-    ours = apl_strdup(client->tokens.access_token);
-    if (client->tokens.access_token && !ours)
-        return apl_error_set(err, APILO_E_NOMEM, "out of memory");
-    status = refresh_under_lock(client, ours, err);
-    apl_free_secret(ours);
-    return status;
+    return refresh_current(client, err);
 }
 
 apilo_status apilo_auth_status(apilo_client *client, apilo_token_set *out, apilo_error *err)
