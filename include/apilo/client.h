@@ -164,14 +164,15 @@ APILO_EXTERN apilo_status apilo_connection_test(apilo_client *client, char **out
 
 typedef struct apilo_whoami_entry {
     apilo_opt_int client_id;
-    char *name;
-    char *valid_to_text; /* as sent */
+    const char *name;          /* strings borrowed from the whoami */
+    const char *valid_to_text; /* as sent */
     apilo_opt_time valid_to;
 } apilo_whoami_entry;
 
 typedef struct apilo_whoami {
     apilo_whoami_entry *entries;
     size_t count;
+    void *memory; /* internal */
 } apilo_whoami;
 
 /* GET /rest/api/whoami/. Fills `out`; the caller frees it with apilo_whoami_free. */

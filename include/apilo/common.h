@@ -9,6 +9,9 @@
  *  - Getters return borrowed pointers, valid until their parent object is freed or, for
  *    iterators, until the next call to *_next.
  *  - Strings returned as `char *` are released with apilo_free().
+ *  - Decoded models (orders, pages, maps, whoami) are the exception to "owned by the caller" for
+ *    their members: strings (`const char *`), arrays and addresses are borrowed from the model,
+ *    which keeps the parsed response they point into; they live until the model is freed.
  *  - Every call that can fail returns an apilo_status and, when `err` is not NULL, fills the
  *    caller-owned error object (release its contents with apilo_error_clear()).
  */

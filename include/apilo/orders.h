@@ -5,6 +5,10 @@
  * Strings in models are NULL when the field was absent or null. Money is kept as the exact
  * decimal text ("1259.98"), never as a double. Every model keeps its raw JSON object reachable
  * through apilo_order_raw_json, so fields the API adds later are not lost.
+ *
+ * A model's strings, arrays and addresses are borrowed from the model itself: they point into
+ * the parsed response it keeps, and stay valid until the model is freed (for an order in a
+ * page, until the page is freed). Never free or modify them; copy what must outlive the model.
  */
 #ifndef APILO_ORDERS_H
 #define APILO_ORDERS_H
@@ -17,73 +21,73 @@ extern "C" {
 
 typedef struct apilo_order_item {
     apilo_opt_int id;
-    char *id_external;
-    char *ean;
-    char *sku;
-    char *original_name;
-    char *original_code;
-    char *original_price_with_tax;    /* decimal text */
-    char *original_price_without_tax; /* decimal text */
-    char *media;
+    const char *id_external;
+    const char *ean;
+    const char *sku;
+    const char *original_name;
+    const char *original_code;
+    const char *original_price_with_tax;    /* decimal text */
+    const char *original_price_without_tax; /* decimal text */
+    const char *media;
     apilo_opt_int quantity;
-    char *tax;                        /* decimal text: "23.00"; "" not given; "-1" exempt */
+    const char *tax; /* decimal text: "23.00"; "" not given; "-1" exempt */
     apilo_opt_int product_set;
     apilo_opt_int status;
-    char *unit;
-    apilo_opt_int type;               /* 1 product, 2 shipping, 3 service */
+    const char *unit;
+    apilo_opt_int type; /* 1 product, 2 shipping, 3 service */
     apilo_opt_int product_id;
 } apilo_order_item;
 
 typedef struct apilo_address {
     apilo_opt_int id;
-    char *name;
-    char *phone;
-    char *email;
-    char *street_name;
-    char *street_number;
-    char *city;
-    char *zip_code;
-    char *country;
-    char *department;
-    char *parcel_id_external;
-    char *parcel_name;
-    char *address_class; /* wire name "class" */
-    char *company_tax_number;
-    char *company_name;
+    const char *name;
+    const char *phone;
+    const char *email;
+    const char *street_name;
+    const char *street_number;
+    const char *city;
+    const char *zip_code;
+    const char *country;
+    const char *department;
+    const char *parcel_id_external;
+    const char *parcel_name;
+    const char *address_class; /* wire name "class" */
+    const char *company_tax_number;
+    const char *company_name;
 } apilo_address;
 
 typedef struct apilo_order_payment {
     apilo_opt_int id;
-    char *id_external;
-    char *amount;        /* decimal text */
-    char *payment_date_text;
+    const char *id_external;
+    const char *amount; /* decimal text */
+    const char *payment_date_text;
     apilo_opt_time payment_date;
     apilo_opt_int type;
-    char *comment;
-    char *currency;
+    const char *comment;
+    const char *currency;
 } apilo_order_payment;
 
 typedef struct apilo_order_note {
     apilo_opt_int id;
     apilo_opt_int type; /* 1 message from the client, 2 internal */
-    char *created_at_text;
+    const char *created_at_text;
     apilo_opt_time created_at;
-    char *comment;
+    const char *comment;
 } apilo_order_note;
 
 /* One order: the list item (#8) fills a subset; the detail (#10) fills everything it has. */
 typedef struct apilo_order {
-    char *id;
+    const char *id;
     apilo_opt_int status;
-    char *id_external;
+    const char *id_external;
     apilo_opt_bool is_invoice;
-    char *customer_login;
+    const char *customer_login;
     apilo_opt_int payment_status;  /* 0 none, 1 partial, 2 paid, 3 overpaid */
     apilo_opt_int payment_type;
-    char *original_currency;
-    char *original_amount_total_without_tax; /* decimal text */
-    char *original_amount_total_with_tax;    /* decimal text */
-    char *original_amount_total_paid;        /* decimal text */
+    const char *original_currency;
+    const char *original_amount_total_without_tax; /* decimal text */
+    const char *original_amount_total_with_tax;    /* decimal text */
+    const char *original_amount_total_paid;        /* decimal text */
     apilo_opt_time send_date_min;
     apilo_opt_time send_date_max;
     apilo_opt_bool is_encrypted;
@@ -104,7 +108,8 @@ typedef struct apilo_order {
     apilo_opt_bool is_canceled_by_buyer;
     apilo_opt_int carrier_id;
     apilo_opt_int platform_account_id;
-    void *raw; /* internal: the raw JSON object; use apilo_order_raw_json */
+    void *raw;    /* internal: the raw JSON object; use apilo_order_raw_json */
+    void *memory; /* internal: what a standalone order keeps alive (NULL in a page) */
 } apilo_order;
 
 /* The raw JSON object of the order as a new compact string (apilo_free), or NULL on OOM. */
@@ -188,6 +193,7 @@ typedef struct apilo_order_page {
     apilo_opt_int total_count;
     apilo_opt_int current_offset;
     apilo_opt_int page_result_count;
+    void *memory; /* internal: the parsed response and arena the orders borrow from */
 } apilo_order_page;
 
 /* GET /rest/api/orders/ once. The caller frees the page with apilo_order_page_free. */
@@ -257,14 +263,15 @@ typedef enum apilo_order_map_kind {
 
 typedef struct apilo_map_entry {
     apilo_opt_int id; /* number or numeric string on the wire */
-    char *key;
-    char *name;
-    char *description;
+    const char *key;  /* strings borrowed from the map */
+    const char *name;
+    const char *description;
 } apilo_map_entry;
 
 typedef struct apilo_map {
     apilo_map_entry *entries;
     size_t count;
+    void *memory; /* internal */
 } apilo_map;
 
 /* GET one order map (a bare JSON array). The caller frees it with apilo_map_free. */

@@ -31,8 +31,8 @@ static apilo_status decode_tokens(const apl_response *response, apilo_token_set 
     apl_json *root = NULL;
     apilo_status status;
 
-    status = apl_parse_body(&root, response->body.data ? response->body.data : "",
-                            response->body.len, err);
+    /* Parsed from a copy, never in place: see apl_json_parse on documents kept for reuse. */
+    status = apl_parse_text(&root, response->body.data, response->body.len, err);
     if (status != APILO_OK)
         return status;
     status = apl_decode_token_response(out, root, err);

@@ -86,6 +86,15 @@ void apl_buf_free(apl_buf *buf)
     buf->cap = 0;
 }
 
+int apl_buf_pad(apl_buf *buf, size_t padding)
+{
+    if (buf_reserve(buf, padding) != 0)
+        return -1;
+    /* The reserve counted one NUL already; zero from it to the end of the padding. */
+    memset(buf->data + buf->len, 0, padding + 1);
+    return 0;
+}
+
 char *apl_buf_detach(apl_buf *buf)
 {
     char *text = buf->data;

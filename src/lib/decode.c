@@ -1,7 +1,11 @@
 /*
  * From parsed JSON to models (ENDPOINTS.md §S2, #3, #1, #19-25). Scalar members are described
- * by tables so every model reads, names and frees its fields the same way. A member of the
- * wrong type is a decode error naming its path ("orders[3].createdAt"), never a silent zero.
+ * by tables so every model reads and names its fields the same way. A member of the wrong type
+ * is a decode error naming its path ("orders[3].createdAt"), never a silent zero.
+ *
+ * Models copy nothing they can borrow: strings point into the parsed document, which the model
+ * keeps a reference on, and arrays, addresses and the text of numbers come from one arena per
+ * model (model_memory). Freeing a model is releasing those two.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,21 +17,24 @@
 
 #define NO_TEXT SIZE_MAX
 
-enum field_kind { FIELD_STR, FIELD_DECIMAL, FIELD_INT, FIELD_BOOL, FIELD_TIME };
+/* FIELD_CHILD: an array or object decoded by hand; the walk only finds it. */
+enum field_kind { FIELD_STR, FIELD_DECIMAL, FIELD_INT, FIELD_BOOL, FIELD_TIME, FIELD_CHILD };
 
 typedef struct field_spec {
-    const char *key; /* wire name */
-    size_t key_len;
+    apl_json_name key; /* wire name; first, so the JSON module can walk a table of specs */
     enum field_kind kind;
     size_t offset;      /* of the value in the model */
     size_t text_offset; /* FIELD_TIME: of the char * receiving the text as sent, or NO_TEXT */
 } field_spec;
 
 #define SPEC_COUNT(specs) (sizeof(specs) / sizeof((specs)[0]))
-#define KEY(name) name, sizeof(name) - 1
+#define KEY(name)                                                                                  \
+    {                                                                                              \
+        name, sizeof(name) - 1                                                                     \
+    }
 
 /* The most members one walk collects (the order table); tables are checked against it. */
-#define MAX_SPECS 24
+#define MAX_SPECS 32
 
 static const field_spec item_fields[] = {
     {KEY("id"), FIELD_INT, offsetof(apilo_order_item, id), NO_TEXT},
@@ -87,7 +94,16 @@ static const field_spec note_fields[] = {
     {KEY("comment"), FIELD_STR, offsetof(apilo_order_note, comment), NO_TEXT},
 };
 
+/* The order's sub-structures come first, so their indices are the CHILD_ constants. */
+enum { CHILD_ITEMS, CHILD_PAYMENTS, CHILD_NOTES, CHILD_CUSTOMER, CHILD_DELIVERY, CHILD_INVOICE };
+
 static const field_spec order_fields[] = {
+    {KEY("orderItems"), FIELD_CHILD, 0, NO_TEXT},
+    {KEY("orderPayments"), FIELD_CHILD, 0, NO_TEXT},
+    {KEY("orderNotes"), FIELD_CHILD, 0, NO_TEXT},
+    {KEY("addressCustomer"), FIELD_CHILD, 0, NO_TEXT},
+    {KEY("addressDelivery"), FIELD_CHILD, 0, NO_TEXT},
+    {KEY("addressInvoice"), FIELD_CHILD, 0, NO_TEXT},
     {KEY("id"), FIELD_STR, offsetof(apilo_order, id), NO_TEXT},
     {KEY("status"), FIELD_INT, offsetof(apilo_order, status), NO_TEXT},
     {KEY("idExternal"), FIELD_STR, offsetof(apilo_order, id_external), NO_TEXT},
@@ -128,23 +144,38 @@ static const field_spec whoami_fields[] = {
     {KEY("validTo"), FIELD_STR, offsetof(apilo_whoami_entry, valid_to_text), NO_TEXT},
 };
 
-/* The order's sub-structures, collected by the same walk as its scalar members (only the
- * keys are used: kind and offsets are placeholders). */
-enum { CHILD_ITEMS, CHILD_PAYMENTS, CHILD_NOTES, CHILD_CUSTOMER, CHILD_DELIVERY, CHILD_INVOICE };
-
-static const field_spec order_children[] = {
-    {KEY("orderItems"), FIELD_STR, 0, NO_TEXT},
-    {KEY("orderPayments"), FIELD_STR, 0, NO_TEXT},
-    {KEY("orderNotes"), FIELD_STR, 0, NO_TEXT},
-    {KEY("addressCustomer"), FIELD_STR, 0, NO_TEXT},
-    {KEY("addressDelivery"), FIELD_STR, 0, NO_TEXT},
-    {KEY("addressInvoice"), FIELD_STR, 0, NO_TEXT},
-};
-
 _Static_assert(SPEC_COUNT(order_fields) <= MAX_SPECS, "order_fields exceeds MAX_SPECS");
 _Static_assert(SPEC_COUNT(item_fields) <= MAX_SPECS, "item_fields exceeds MAX_SPECS");
 _Static_assert(SPEC_COUNT(address_fields) <= MAX_SPECS, "address_fields exceeds MAX_SPECS");
-_Static_assert(SPEC_COUNT(order_children) <= MAX_SPECS, "order_children exceeds MAX_SPECS");
+
+/* ---- model memory ----------------------------------------------------------------------- */
+
+/* What a decoded model keeps alive; its `memory` member points here. */
+typedef struct model_memory {
+    apl_json *document; /* strings are borrowed from it */
+    apl_arena arena;    /* arrays, addresses, numbers turned into text */
+} model_memory;
+
+static model_memory *model_memory_new(apl_json *document)
+{
+    model_memory *memory = calloc(1, sizeof *memory);
+
+    if (!memory)
+        return NULL;
+    memory->document = apl_json_incref(document);
+    return memory;
+}
+
+static void model_memory_free(void *opaque)
+{
+    model_memory *memory = opaque;
+
+    if (!memory)
+        return;
+    apl_arena_free(&memory->arena);
+    apl_json_decref(memory->document);
+    free(memory);
+}
 
 /* ---- paths ------------------------------------------------------------------------------ */
 
@@ -226,143 +257,83 @@ static const char *kind_expectation(enum field_kind kind)
         return "a boolean";
     case FIELD_TIME:
         return "an ISO 8601 date-time";
+    case FIELD_CHILD:
+        break;
     }
     return "another type";
 }
 
 /* ---- table-driven fields ---------------------------------------------------------------- */
 
-/*
- * The index of the spec named key, or `count`. The API writes members in a fixed order, so the
- * search starts after the previous hit and usually matches at once.
- */
-static size_t find_spec(const field_spec *specs, size_t count, const char *key, size_t key_len,
-                        size_t *hint)
-{
-    for (size_t n = 0; n < count; n++) {
-        size_t i = *hint + n < count ? *hint + n : *hint + n - count;
-
-        if (specs[i].key_len == key_len && memcmp(specs[i].key, key, key_len) == 0) {
-            *hint = i + 1 < count ? i + 1 : 0;
-            return i;
-        }
-    }
-    return count;
-}
-
-/*
- * One walk over an object's members instead of one search per field: found[i] gets the member
- * named specs[i].key, and children_found[i] the one named children[i].key (both missing when
- * absent). The last of duplicate keys wins, as a lookup by key did.
- */
+/* One walk over an object's members: found[i] gets the member named specs[i].key. */
 static void collect_members(apl_json_val object, const field_spec *specs, size_t count,
-                            apl_json_val *found, const field_spec *children, size_t child_count,
-                            apl_json_val *children_found)
+                            apl_json_val *found)
 {
-    static const apl_json_val missing;
-    apl_json_iter iter;
-    const char *key;
-    size_t key_len;
-    apl_json_val value;
-    size_t hint = 0;
-    size_t child_hint = 0;
-
-    for (size_t i = 0; i < count; i++)
-        found[i] = missing;
-    for (size_t i = 0; i < child_count; i++)
-        children_found[i] = missing;
-    if (apl_json_object_iter(object, &iter) != 0)
-        return;
-
-    while (apl_json_object_next(&iter, &key, &key_len, &value)) {
-        size_t i = find_spec(specs, count, key, key_len, &hint);
-
-        if (i < count) {
-            found[i] = value;
-            continue;
-        }
-        i = find_spec(children, child_count, key, key_len, &child_hint);
-        if (i < child_count)
-            children_found[i] = value;
-    }
+    apl_json_object_collect(object, &specs[0].key, sizeof(field_spec), count, found);
 }
 
-static int read_field(apl_json_val value, const field_spec *spec, char *model)
+static int read_field(apl_json_val value, const field_spec *spec, char *model, apl_arena *arena)
 {
     void *slot = model + spec->offset;
-    char **text_slot = spec->text_offset == NO_TEXT ? NULL : (char **)(model + spec->text_offset);
+    const char **text_slot =
+        spec->text_offset == NO_TEXT ? NULL : (const char **)(model + spec->text_offset);
 
     switch (spec->kind) {
     case FIELD_STR:
-        return apl_json_val_read_str(value, (char **)slot);
     case FIELD_DECIMAL:
-        return apl_json_val_read_decimal(value, (char **)slot);
+        return apl_json_val_read_text(value, arena, (const char **)slot);
     case FIELD_INT:
         return apl_json_val_read_int(value, (apilo_opt_int *)slot);
     case FIELD_BOOL:
         return apl_json_val_read_bool(value, (apilo_opt_bool *)slot);
     case FIELD_TIME:
         return apl_json_val_read_time(value, (apilo_opt_time *)slot, text_slot);
+    case FIELD_CHILD:
+        return APL_JSON_OK;
     }
     return APL_JSON_BAD_TYPE;
 }
 
 /* Read collected members in table order, so the first bad field named is the same as ever. */
 static apilo_status read_fields(void *model, const field_spec *specs, size_t count,
-                                const apl_json_val *found, const path *at, apilo_error *err)
+                                const apl_json_val *found, const path *at, apl_arena *arena,
+                                apilo_error *err)
 {
     for (size_t i = 0; i < count; i++) {
-        int rc = read_field(found[i], &specs[i], model);
+        int rc = read_field(found[i], &specs[i], model, arena);
 
         if (rc == APL_JSON_NOMEM)
             return nomem(err);
         if (rc == APL_JSON_BAD_TYPE)
-            return decode_error(err, at, specs[i].key, kind_expectation(specs[i].kind));
+            return decode_error(err, at, specs[i].key.text, kind_expectation(specs[i].kind));
     }
     return APILO_OK;
 }
 
 static apilo_status decode_fields(void *model, const field_spec *specs, size_t count,
-                                  apl_json_val object, const path *at, apilo_error *err)
+                                  apl_json_val object, const path *at, apl_arena *arena,
+                                  apilo_error *err)
 {
     apl_json_val found[MAX_SPECS];
 
-    collect_members(object, specs, count, found, NULL, 0, NULL);
-    return read_fields(model, specs, count, found, at, err);
-}
-
-static void free_fields(void *model, const field_spec *specs, size_t count)
-{
-    char *base = model;
-
-    for (size_t i = 0; i < count; i++) {
-        if (specs[i].kind == FIELD_STR || specs[i].kind == FIELD_DECIMAL) {
-            char **slot = (char **)(base + specs[i].offset);
-            free(*slot);
-            *slot = NULL;
-        }
-        if (specs[i].text_offset != NO_TEXT) {
-            char **slot = (char **)(base + specs[i].text_offset);
-            free(*slot);
-            *slot = NULL;
-        }
-    }
+    collect_members(object, specs, count, found);
+    return read_fields(model, specs, count, found, at, arena, err);
 }
 
 /* ---- arrays of sub-objects -------------------------------------------------------------- */
 
 typedef apilo_status (*element_decoder)(void *element, apl_json_val object, const path *at,
-                                        apilo_error *err);
-typedef void (*element_clearer)(void *element);
+                                        apl_arena *arena, apilo_error *err);
 
 /*
  * Decode `list` (an array of objects, or absent/null), member `key` of the value at `at` (NULL
- * when `list` is that value itself), into a new array of `element_size` elements. On failure
- * nothing is left allocated.
+ * when `list` is that value itself), into a new array of `element_size` elements in `arena`.
+ * `decode` cleans up after itself when it fails; what it took from the arena goes with the
+ * model.
  */
 static apilo_status decode_array(void **out, size_t *out_count, size_t element_size,
                                  apl_json_val list, const path *at, const char *key,
-                                 element_decoder decode, element_clearer clear, apilo_error *err)
+                                 element_decoder decode, apl_arena *arena, apilo_error *err)
 {
     path list_path = {at, NULL, key, 0};
     path element_path = {key ? &list_path : at, NULL, NULL, 0};
@@ -371,8 +342,6 @@ static apilo_status decode_array(void **out, size_t *out_count, size_t element_s
     enum apl_json_kind kind = apl_json_val_kind(list);
     size_t count;
     char *elements;
-    apilo_status status = APILO_OK;
-    size_t done = 0;
 
     *out = NULL;
     *out_count = 0;
@@ -384,79 +353,49 @@ static apilo_status decode_array(void **out, size_t *out_count, size_t element_s
     count = apl_json_array_iter(list, &iter);
     if (count == 0)
         return APILO_OK;
-    elements = calloc(count, element_size);
+    elements = apl_arena_calloc(arena, count, element_size);
     if (!elements)
         return nomem(err);
 
-    for (done = 0; done < count && apl_json_array_next(&iter, &item); done++) {
-        element_path.index = done;
-        if (apl_json_val_kind(item) != APL_JSON_OBJECT) {
-            status = decode_error(err, &element_path, NULL, "an object");
-            break;
-        }
-        status = decode(elements + done * element_size, item, &element_path, err);
-        if (status != APILO_OK) {
-            clear(elements + done * element_size);
-            break;
-        }
-    }
+    for (size_t done = 0; done < count && apl_json_array_next(&iter, &item); done++) {
+        apilo_status status;
 
-    if (status != APILO_OK) {
-        for (size_t i = 0; i < done; i++)
-            clear(elements + i * element_size);
-        free(elements);
-        return status;
+        element_path.index = done;
+        if (apl_json_val_kind(item) != APL_JSON_OBJECT)
+            return decode_error(err, &element_path, NULL, "an object");
+        status = decode(elements + done * element_size, item, &element_path, arena, err);
+        if (status != APILO_OK)
+            return status;
+        /* Published as it grows, so a failure later leaves the owner able to clean up. */
+        *out = elements;
+        *out_count = done + 1;
     }
-    *out = elements;
-    *out_count = count;
     return APILO_OK;
 }
 
 /* ---- order parts ------------------------------------------------------------------------ */
 
 static apilo_status decode_item(void *element, apl_json_val object, const path *at,
-                                apilo_error *err)
+                                apl_arena *arena, apilo_error *err)
 {
-    return decode_fields(element, item_fields, SPEC_COUNT(item_fields), object, at, err);
-}
-
-static void clear_item(void *element)
-{
-    free_fields(element, item_fields, SPEC_COUNT(item_fields));
+    return decode_fields(element, item_fields, SPEC_COUNT(item_fields), object, at, arena, err);
 }
 
 static apilo_status decode_payment(void *element, apl_json_val object, const path *at,
-                                   apilo_error *err)
+                                   apl_arena *arena, apilo_error *err)
 {
-    return decode_fields(element, payment_fields, SPEC_COUNT(payment_fields), object, at, err);
-}
-
-static void clear_payment(void *element)
-{
-    free_fields(element, payment_fields, SPEC_COUNT(payment_fields));
+    return decode_fields(element, payment_fields, SPEC_COUNT(payment_fields), object, at, arena,
+                         err);
 }
 
 static apilo_status decode_note(void *element, apl_json_val object, const path *at,
-                                apilo_error *err)
+                                apl_arena *arena, apilo_error *err)
 {
-    return decode_fields(element, note_fields, SPEC_COUNT(note_fields), object, at, err);
-}
-
-static void clear_note(void *element)
-{
-    free_fields(element, note_fields, SPEC_COUNT(note_fields));
-}
-
-static void address_free(apilo_address *address)
-{
-    if (!address)
-        return;
-    free_fields(address, address_fields, SPEC_COUNT(address_fields));
-    free(address);
+    return decode_fields(element, note_fields, SPEC_COUNT(note_fields), object, at, arena, err);
 }
 
 static apilo_status decode_address(apilo_address **out, apl_json_val object, const path *at,
-                                   const char *key, apilo_error *err)
+                                   const char *key, apl_arena *arena, apilo_error *err)
 {
     path address_path = {at, NULL, key, 0};
     enum apl_json_kind kind = apl_json_val_kind(object);
@@ -469,89 +408,69 @@ static apilo_status decode_address(apilo_address **out, apl_json_val object, con
     if (kind != APL_JSON_OBJECT)
         return decode_error(err, at, key, "an object");
 
-    address = calloc(1, sizeof *address);
+    address = apl_arena_calloc(arena, 1, sizeof *address);
     if (!address)
         return nomem(err);
     status = decode_fields(address, address_fields, SPEC_COUNT(address_fields), object,
-                           &address_path, err);
-    if (status != APILO_OK) {
-        address_free(address);
-        return status;
-    }
-    *out = address;
-    return APILO_OK;
+                           &address_path, arena, err);
+    if (status == APILO_OK)
+        *out = address;
+    return status;
 }
 
 /* ---- orders ----------------------------------------------------------------------------- */
 
-void apl_order_clear(apilo_order *order)
+/* Drop an order's reference on its document; its strings and parts go with the model memory. */
+static void order_clear(apilo_order *order)
 {
-    if (!order)
-        return;
-
-    free_fields(order, order_fields, SPEC_COUNT(order_fields));
-    for (size_t i = 0; i < order->items_count; i++)
-        clear_item(&order->items[i]);
-    free(order->items);
-    for (size_t i = 0; i < order->payments_count; i++)
-        clear_payment(&order->payments[i]);
-    free(order->payments);
-    for (size_t i = 0; i < order->notes_count; i++)
-        clear_note(&order->notes[i]);
-    free(order->notes);
-    address_free(order->address_customer);
-    address_free(order->address_delivery);
-    address_free(order->address_invoice);
     apl_json_decref(order->raw);
     memset(order, 0, sizeof *order);
 }
 
 static apilo_status decode_order_parts(apilo_order *order, apl_json_val object, const path *at,
-                                       apilo_error *err)
+                                       apl_arena *arena, apilo_error *err)
 {
-    apl_json_val found[MAX_SPECS];
-    apl_json_val child[SPEC_COUNT(order_children)];
+    apl_json_val found[SPEC_COUNT(order_fields)];
+    const apl_json_val *child = found; /* the children lead the table */
     apilo_status status;
     void *elements;
 
-    collect_members(object, order_fields, SPEC_COUNT(order_fields), found, order_children,
-                    SPEC_COUNT(order_children), child);
-    status = read_fields(order, order_fields, SPEC_COUNT(order_fields), found, at, err);
+    collect_members(object, order_fields, SPEC_COUNT(order_fields), found);
+    status = read_fields(order, order_fields, SPEC_COUNT(order_fields), found, at, arena, err);
     if (status != APILO_OK)
         return status;
 
     status = decode_array(&elements, &order->items_count, sizeof(apilo_order_item),
-                          child[CHILD_ITEMS], at, "orderItems", decode_item, clear_item, err);
+                          child[CHILD_ITEMS], at, "orderItems", decode_item, arena, err);
+    order->items = elements;
     if (status != APILO_OK)
         return status;
-    order->items = elements;
 
     status = decode_array(&elements, &order->payments_count, sizeof(apilo_order_payment),
-                          child[CHILD_PAYMENTS], at, "orderPayments", decode_payment, clear_payment,
-                          err);
+                          child[CHILD_PAYMENTS], at, "orderPayments", decode_payment, arena, err);
+    order->payments = elements;
     if (status != APILO_OK)
         return status;
-    order->payments = elements;
 
     status = decode_array(&elements, &order->notes_count, sizeof(apilo_order_note),
-                          child[CHILD_NOTES], at, "orderNotes", decode_note, clear_note, err);
+                          child[CHILD_NOTES], at, "orderNotes", decode_note, arena, err);
+    order->notes = elements;
     if (status != APILO_OK)
         return status;
-    order->notes = elements;
 
-    status =
-        decode_address(&order->address_customer, child[CHILD_CUSTOMER], at, "addressCustomer", err);
+    status = decode_address(&order->address_customer, child[CHILD_CUSTOMER], at, "addressCustomer",
+                            arena, err);
     if (status == APILO_OK)
         status = decode_address(&order->address_delivery, child[CHILD_DELIVERY], at,
-                                "addressDelivery", err);
+                                "addressDelivery", arena, err);
     if (status == APILO_OK)
         status = decode_address(&order->address_invoice, child[CHILD_INVOICE], at, "addressInvoice",
-                                err);
+                                arena, err);
     return status;
 }
 
 static apilo_status decode_order_at(apilo_order *out, apl_json_val object, const path *at,
-                                    apilo_error *err)
+                                    apl_arena *arena, apilo_error *err)
 {
     apilo_status status;
 
@@ -559,99 +478,114 @@ static apilo_status decode_order_at(apilo_order *out, apl_json_val object, const
     if (apl_json_val_kind(object) != APL_JSON_OBJECT)
         return decode_error(err, at, NULL, "an order object");
 
-    status = decode_order_parts(out, object, at, err);
+    status = decode_order_parts(out, object, at, arena, err);
     if (status != APILO_OK) {
-        apl_order_clear(out);
+        order_clear(out);
         return status;
     }
     /* Keep the whole object so fields the API adds later stay reachable (raw JSON). */
     out->raw = apl_json_val_ref(object);
     if (!out->raw) {
-        apl_order_clear(out);
+        order_clear(out);
         return nomem(err);
     }
     return APILO_OK;
 }
 
-apilo_status apl_decode_order(apilo_order *out, const apl_json *object, const char *where,
-                              apilo_error *err)
-{
-    path root = {NULL, where, NULL, 0};
-
-    return decode_order_at(out, apl_json_view(object), &root, err);
-}
-
 static apilo_status decode_order_element(void *element, apl_json_val object, const path *at,
-                                         apilo_error *err)
+                                         apl_arena *arena, apilo_error *err)
 {
-    return decode_order_at(element, object, at, err);
+    return decode_order_at(element, object, at, arena, err);
 }
 
-static void clear_order_element(void *element)
+apilo_status apl_decode_order(apilo_order **out, apl_json *root, apilo_error *err)
 {
-    apl_order_clear(element);
+    path top = {NULL, NULL, NULL, 0};
+    model_memory *memory;
+    apilo_order *order;
+    apilo_status status;
+
+    *out = NULL;
+    order = malloc(sizeof *order);
+    memory = model_memory_new(root);
+    if (!order || !memory) {
+        free(order);
+        model_memory_free(memory);
+        return nomem(err);
+    }
+    status = decode_order_at(order, apl_json_view(root), &top, &memory->arena, err);
+    if (status != APILO_OK) {
+        free(order);
+        model_memory_free(memory);
+        return status;
+    }
+    order->memory = memory;
+    *out = order;
+    return APILO_OK;
 }
 
-apilo_status apl_decode_order_page(apilo_order_page **out, const apl_json *root, apilo_error *err)
+apilo_status apl_decode_order_page(apilo_order_page **out, apl_json *root, apilo_error *err)
 {
-    static const field_spec counters[] = {
+    static const field_spec envelope[] = {
+        {KEY("orders"), FIELD_CHILD, 0, NO_TEXT},
         {KEY("totalCount"), FIELD_INT, offsetof(apilo_order_page, total_count), NO_TEXT},
         {KEY("currentOffset"), FIELD_INT, offsetof(apilo_order_page, current_offset), NO_TEXT},
         {KEY("pageResultCount"), FIELD_INT, offsetof(apilo_order_page, page_result_count), NO_TEXT},
     };
-    static const field_spec page_children[] = {{KEY("orders"), FIELD_STR, 0, NO_TEXT}};
     apl_json_val view = apl_json_view(root);
-    apl_json_val found[SPEC_COUNT(counters)];
+    apl_json_val found[SPEC_COUNT(envelope)];
     apl_json_val orders_list;
     apilo_order_page *page;
+    model_memory *memory;
     apilo_status status;
     void *orders;
 
     *out = NULL;
     if (apl_json_val_kind(view) != APL_JSON_OBJECT)
         return decode_error(err, NULL, NULL, "an object with an \"orders\" array");
-    collect_members(view, counters, SPEC_COUNT(counters), found, page_children, 1, &orders_list);
+    collect_members(view, envelope, SPEC_COUNT(envelope), found);
+    orders_list = found[0];
     if (apl_json_val_kind(orders_list) != APL_JSON_ARRAY)
         return decode_error(err, NULL, "orders", "an array");
 
     page = calloc(1, sizeof *page);
-    if (!page)
+    memory = model_memory_new(root);
+    if (!page || !memory) {
+        free(page);
+        model_memory_free(memory);
         return nomem(err);
+    }
+    page->memory = memory;
 
-    status = read_fields(page, counters, SPEC_COUNT(counters), found, NULL, err);
-    if (status != APILO_OK)
-        goto fail;
-    status = decode_array(&orders, &page->count, sizeof(apilo_order), orders_list, NULL, "orders",
-                          decode_order_element, clear_order_element, err);
-    if (status != APILO_OK)
-        goto fail;
-    page->orders = orders;
-
+    status = read_fields(page, envelope, SPEC_COUNT(envelope), found, NULL, &memory->arena, err);
+    if (status == APILO_OK) {
+        status = decode_array(&orders, &page->count, sizeof(apilo_order), orders_list, NULL,
+                              "orders", decode_order_element, &memory->arena, err);
+        /* Set on failure too: the orders decoded so far hold references to release. */
+        page->orders = orders;
+    }
+    if (status != APILO_OK) {
+        apilo_order_page_free(page);
+        return status;
+    }
     *out = page;
     return APILO_OK;
-
-fail:
-    apilo_order_page_free(page);
-    return status;
 }
 
 /* ---- maps ------------------------------------------------------------------------------- */
 
 static apilo_status decode_map_entry(void *element, apl_json_val object, const path *at,
-                                     apilo_error *err)
+                                     apl_arena *arena, apilo_error *err)
 {
-    return decode_fields(element, map_entry_fields, SPEC_COUNT(map_entry_fields), object, at, err);
+    return decode_fields(element, map_entry_fields, SPEC_COUNT(map_entry_fields), object, at, arena,
+                         err);
 }
 
-static void clear_map_entry(void *element)
-{
-    free_fields(element, map_entry_fields, SPEC_COUNT(map_entry_fields));
-}
-
-apilo_status apl_decode_map(apilo_map **out, const apl_json *root, apilo_error *err)
+apilo_status apl_decode_map(apilo_map **out, apl_json *root, apilo_error *err)
 {
     path top = {NULL, "", NULL, 0};
     apl_json_val view = apl_json_view(root);
+    model_memory *memory;
     apilo_map *map;
     apilo_status status;
     void *entries;
@@ -662,15 +596,20 @@ apilo_status apl_decode_map(apilo_map **out, const apl_json *root, apilo_error *
         return decode_error(err, NULL, NULL, "a JSON array of map entries");
 
     map = calloc(1, sizeof *map);
-    if (!map)
-        return nomem(err);
-    status = decode_array(&entries, &map->count, sizeof(apilo_map_entry), view, &top, NULL,
-                          decode_map_entry, clear_map_entry, err);
-    if (status != APILO_OK) {
+    memory = model_memory_new(root);
+    if (!map || !memory) {
         free(map);
+        model_memory_free(memory);
+        return nomem(err);
+    }
+    map->memory = memory;
+    status = decode_array(&entries, &map->count, sizeof(apilo_map_entry), view, &top, NULL,
+                          decode_map_entry, &memory->arena, err);
+    map->entries = entries;
+    if (status != APILO_OK) {
+        apilo_map_free(map);
         return status;
     }
-    map->entries = entries;
     *out = map;
     return APILO_OK;
 }
@@ -678,12 +617,12 @@ apilo_status apl_decode_map(apilo_map **out, const apl_json *root, apilo_error *
 /* ---- whoami ----------------------------------------------------------------------------- */
 
 static apilo_status decode_whoami_entry(void *element, apl_json_val object, const path *at,
-                                        apilo_error *err)
+                                        apl_arena *arena, apilo_error *err)
 {
     apilo_whoami_entry *entry = element;
     apilo_status status;
 
-    status = decode_fields(entry, whoami_fields, SPEC_COUNT(whoami_fields), object, at, err);
+    status = decode_fields(entry, whoami_fields, SPEC_COUNT(whoami_fields), object, at, arena, err);
     if (status != APILO_OK)
         return status;
 
@@ -694,15 +633,11 @@ static apilo_status decode_whoami_entry(void *element, apl_json_val object, cons
     return APILO_OK;
 }
 
-static void clear_whoami_entry(void *element)
-{
-    free_fields(element, whoami_fields, SPEC_COUNT(whoami_fields));
-}
-
-apilo_status apl_decode_whoami(apilo_whoami **out, const apl_json *root, apilo_error *err)
+apilo_status apl_decode_whoami(apilo_whoami **out, apl_json *root, apilo_error *err)
 {
     apl_json_val view = apl_json_view(root);
     apl_json_val content;
+    model_memory *memory;
     apilo_whoami *whoami;
     apilo_status status;
     void *entries;
@@ -715,15 +650,20 @@ apilo_status apl_decode_whoami(apilo_whoami **out, const apl_json *root, apilo_e
         return decode_error(err, NULL, "content", "an array");
 
     whoami = calloc(1, sizeof *whoami);
-    if (!whoami)
-        return nomem(err);
-    status = decode_array(&entries, &whoami->count, sizeof(apilo_whoami_entry), content, NULL,
-                          "content", decode_whoami_entry, clear_whoami_entry, err);
-    if (status != APILO_OK) {
+    memory = model_memory_new(root);
+    if (!whoami || !memory) {
         free(whoami);
+        model_memory_free(memory);
+        return nomem(err);
+    }
+    whoami->memory = memory;
+    status = decode_array(&entries, &whoami->count, sizeof(apilo_whoami_entry), content, NULL,
+                          "content", decode_whoami_entry, &memory->arena, err);
+    whoami->entries = entries;
+    if (status != APILO_OK) {
+        apilo_whoami_free(whoami);
         return status;
     }
-    whoami->entries = entries;
     *out = whoami;
     return APILO_OK;
 }
@@ -790,58 +730,126 @@ apilo_status apl_decode_token_response(apilo_token_set *out, const apl_json *roo
 
 /* ---- parsing ---------------------------------------------------------------------------- */
 
-apilo_status apl_parse_body(apl_json **out, const char *body, size_t len, apilo_error *err)
+static apilo_status parse_failed(apilo_error *err, const char *reason)
+{
+    return apl_error_set(err, APILO_E_DECODE, "the response is not valid JSON: %s", reason);
+}
+
+apilo_status apl_parse_text(apl_json **out, const char *text, size_t len, apilo_error *err)
 {
     char reason[200];
-    apl_json *root;
 
-    root = apl_json_parse(body, len, reason, sizeof reason);
-    if (!root) {
-        *out = NULL;
-        return apl_error_set(err, APILO_E_DECODE, "the response is not valid JSON: %s", reason);
-    }
-    *out = root;
-    return APILO_OK;
+    *out = apl_json_parse(text ? text : "", text ? len : 0, 0, reason, sizeof reason);
+    return *out ? APILO_OK : parse_failed(err, reason);
+}
+
+apilo_status apl_parse_body(apl_json **out, apl_buf *body, apilo_error *err)
+{
+    char reason[200];
+
+    /* The parser reads ahead in blocks: give it the padding it needs and skip its copy. */
+    if (apl_buf_pad(body, APL_JSON_PADDING) != 0)
+        return apl_parse_text(out, body->data, body->len, err);
+    *out = apl_json_parse(body->data, body->len, 1, reason, sizeof reason);
+    return *out ? APILO_OK : parse_failed(err, reason);
 }
 
 /* ---- public decoders -------------------------------------------------------------------- */
 
-apilo_status apilo_order_decode(apilo_order **out, const char *json, size_t len, apilo_error *err)
+typedef apilo_status (*root_decoder)(void **out, apl_json *root, apilo_error *err);
+
+/* Parse text and decode it; the model takes its own reference on the document. */
+static apilo_status parse_and_decode(void **out, const char *json, size_t len, root_decoder decode,
+                                     apilo_error *err)
 {
-    apilo_order *order = NULL;
     apl_json *root = NULL;
     apilo_status status;
 
-    if (!out || !json)
-        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
     *out = NULL;
+    if (!json)
+        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
 
-    status = apl_parse_body(&root, json, len, err);
+    status = apl_parse_text(&root, json, len, err);
     if (status != APILO_OK)
         return status;
-
-    order = malloc(sizeof *order);
-    if (!order) {
-        status = nomem(err);
-        goto out;
-    }
-    status = apl_decode_order(order, root, NULL, err);
-    if (status != APILO_OK) {
-        free(order);
-        goto out;
-    }
-    *out = order;
-
-out:
+    status = decode(out, root, err);
     apl_json_decref(root);
+    return status;
+}
+
+static apilo_status decode_order_root(void **out, apl_json *root, apilo_error *err)
+{
+    apilo_order *order = NULL;
+    apilo_status status = apl_decode_order(&order, root, err);
+
+    *out = order;
+    return status;
+}
+
+static apilo_status decode_page_root(void **out, apl_json *root, apilo_error *err)
+{
+    apilo_order_page *page = NULL;
+    apilo_status status = apl_decode_order_page(&page, root, err);
+
+    *out = page;
+    return status;
+}
+
+static apilo_status decode_map_root(void **out, apl_json *root, apilo_error *err)
+{
+    apilo_map *map = NULL;
+    apilo_status status = apl_decode_map(&map, root, err);
+
+    *out = map;
+    return status;
+}
+
+apilo_status apilo_order_decode(apilo_order **out, const char *json, size_t len, apilo_error *err)
+{
+    void *model;
+    apilo_status status;
+
+    if (!out)
+        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
+    status = parse_and_decode(&model, json, len, decode_order_root, err);
+    *out = model;
+    return status;
+}
+
+apilo_status apilo_order_page_decode(apilo_order_page **out, const char *json, size_t len,
+                                     apilo_error *err)
+{
+    void *model;
+    apilo_status status;
+
+    if (!out)
+        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
+    status = parse_and_decode(&model, json, len, decode_page_root, err);
+    *out = model;
+    return status;
+}
+
+apilo_status apilo_map_decode(apilo_map **out, const char *json, size_t len, apilo_error *err)
+{
+    void *model;
+    apilo_status status;
+
+    if (!out)
+        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
+    status = parse_and_decode(&model, json, len, decode_map_root, err);
+    *out = model;
     return status;
 }
 
 void apilo_order_free(apilo_order *order)
 {
+    void *memory;
+
     if (!order)
         return;
-    apl_order_clear(order);
+    memory = order->memory;
+    order_clear(order);
+    model_memory_free(memory);
     free(order);
 }
 
@@ -852,49 +860,14 @@ char *apilo_order_raw_json(const apilo_order *order)
     return apl_json_dump(order->raw);
 }
 
-apilo_status apilo_order_page_decode(apilo_order_page **out, const char *json, size_t len,
-                                     apilo_error *err)
-{
-    apl_json *root = NULL;
-    apilo_status status;
-
-    if (!out || !json)
-        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
-    *out = NULL;
-
-    status = apl_parse_body(&root, json, len, err);
-    if (status != APILO_OK)
-        return status;
-    status = apl_decode_order_page(out, root, err);
-    apl_json_decref(root);
-    return status;
-}
-
 void apilo_order_page_free(apilo_order_page *page)
 {
     if (!page)
         return;
     for (size_t i = 0; i < page->count; i++)
-        apl_order_clear(&page->orders[i]);
-    free(page->orders);
+        order_clear(&page->orders[i]);
+    model_memory_free(page->memory);
     free(page);
-}
-
-apilo_status apilo_map_decode(apilo_map **out, const char *json, size_t len, apilo_error *err)
-{
-    apl_json *root = NULL;
-    apilo_status status;
-
-    if (!out || !json)
-        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
-    *out = NULL;
-
-    status = apl_parse_body(&root, json, len, err);
-    if (status != APILO_OK)
-        return status;
-    status = apl_decode_map(out, root, err);
-    apl_json_decref(root);
-    return status;
 }
 
 const char *apilo_map_name(const apilo_map *map, int64_t id)
@@ -912,9 +885,7 @@ void apilo_map_free(apilo_map *map)
 {
     if (!map)
         return;
-    for (size_t i = 0; i < map->count; i++)
-        clear_map_entry(&map->entries[i]);
-    free(map->entries);
+    model_memory_free(map->memory);
     free(map);
 }
 
@@ -922,8 +893,6 @@ void apilo_whoami_free(apilo_whoami *whoami)
 {
     if (!whoami)
         return;
-    for (size_t i = 0; i < whoami->count; i++)
-        clear_whoami_entry(&whoami->entries[i]);
-    free(whoami->entries);
+    model_memory_free(whoami->memory);
     free(whoami);
 }

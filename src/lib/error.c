@@ -287,7 +287,7 @@ apilo_status apl_error_from_http(apilo_error *err, long http_status, const char 
     apilo_status status;
 
     if (body && body_len > 0)
-        parsed = apl_json_parse(body, body_len, NULL, 0);
+        parsed = apl_json_parse(body, body_len, 0, NULL, 0);
     status = status_for_http(http_status, has_error_members(parsed));
     if (!err)
         goto out;

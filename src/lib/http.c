@@ -478,8 +478,7 @@ apilo_status apl_get_json(apilo_client *client, const char *path_and_query, apl_
     *out = NULL;
     status = apl_request(client, "GET", path_and_query, NULL, 0, &response, err);
     if (status == APILO_OK)
-        status = apl_parse_body(out, response.body.data ? response.body.data : "",
-                                response.body.len, err);
+        status = apl_parse_body(out, &response.body, err);
     apl_response_free(&response);
     return status;
 }

@@ -34,8 +34,22 @@ int apl_buf_printf(apl_buf *buf, const char *fmt, ...) APL_PRINTF(2, 3);
 void apl_buf_reset(apl_buf *buf); /* keeps the allocation */
 void apl_buf_free(apl_buf *buf);
 char *apl_buf_detach(apl_buf *buf); /* hands the string over; "" when empty; NULL on OOM */
+/* Make `padding` bytes past the NUL readable (zeroed), without changing the content. */
+int apl_buf_pad(apl_buf *buf, size_t padding);
 
 char *apl_strdup(const char *text); /* NULL-safe: NULL in, NULL out */
+
+/* ---- arenas (arena.c) ------------------------------------------------------------------- */
+
+/* Memory released all at once; blocks are aligned for any type. Zero-initialise to start. */
+typedef struct apl_arena {
+    struct apl_arena_chunk *head;
+} apl_arena;
+
+void *apl_arena_alloc(apl_arena *arena, size_t size);               /* NULL on OOM */
+void *apl_arena_calloc(apl_arena *arena, size_t count, size_t size); /* zeroed */
+char *apl_arena_strndup(apl_arena *arena, const char *text, size_t len);
+void apl_arena_free(apl_arena *arena); /* every block; the arena can be used again */
 /* Overwrite a secret before freeing it, so it does not linger in freed heap memory. */
 void apl_free_secret(char *secret);
 
@@ -72,21 +86,21 @@ int apl_query_add_time(apl_buf *query, const char *name, apilo_time value);
 /* ---- decoding (decode.c) ---------------------------------------------------------------- */
 
 /*
- * Decoders from a parsed JSON value into models. On a member of the wrong type they return
- * APILO_E_DECODE with err->field naming it ("orders[3].createdAt").
+ * Decoders from a parsed document into models. The model takes its own reference on `root`
+ * (its strings are borrowed from it); the caller still releases its own. On a member of the
+ * wrong type they return APILO_E_DECODE with err->field naming it ("orders[3].createdAt").
  */
-apilo_status apl_decode_order(apilo_order *out, const apl_json *object, const char *where,
-                              apilo_error *err);
-void apl_order_clear(apilo_order *order); /* free members, keep the struct */
-apilo_status apl_decode_order_page(apilo_order_page **out, const apl_json *root,
-                                   apilo_error *err);
-apilo_status apl_decode_map(apilo_map **out, const apl_json *root, apilo_error *err);
-apilo_status apl_decode_whoami(apilo_whoami **out, const apl_json *root, apilo_error *err);
+apilo_status apl_decode_order(apilo_order **out, apl_json *root, apilo_error *err);
+apilo_status apl_decode_order_page(apilo_order_page **out, apl_json *root, apilo_error *err);
+apilo_status apl_decode_map(apilo_map **out, apl_json *root, apilo_error *err);
+apilo_status apl_decode_whoami(apilo_whoami **out, apl_json *root, apilo_error *err);
 apilo_status apl_decode_token_response(apilo_token_set *out, const apl_json *root,
                                        apilo_error *err);
 
-/* Parse a body; APILO_E_DECODE with the parser's reason on failure. */
-apilo_status apl_parse_body(apl_json **out, const char *body, size_t len, apilo_error *err);
+/* Parse text (copied by the parser); APILO_E_DECODE with the parser's reason on failure. */
+apilo_status apl_parse_text(apl_json **out, const char *text, size_t len, apilo_error *err);
+/* Parse a response body in place: the buffer gets the parser's padding; same errors. */
+apilo_status apl_parse_body(apl_json **out, apl_buf *body, apilo_error *err);
 
 /* ---- the client (client.c, http.c, auth.c) ---------------------------------------------- */
 

@@ -80,33 +80,29 @@ static int short_decimal(double value, char *text, size_t size)
 }
 
 /* The shortest "%.Ng" text that reads back as the same double; integers come out plain. */
-static char *real_to_text(double value)
+static void real_to_text(double value, char *text, size_t size)
 {
-    char text[64];
-
-    if (short_decimal(value, text, sizeof text) == 0)
-        return apl_strdup(text);
+    if (short_decimal(value, text, size) == 0)
+        return;
     for (int precision = 15; precision <= 17; precision++) {
-        snprintf(text, sizeof text, "%.*g", precision, value);
+        snprintf(text, size, "%.*g", precision, value);
         if (strtod(text, NULL) == value)
-            break;
+            return;
     }
-    return apl_strdup(text);
 }
 
-static char *number_to_text(const apl_json_scalar *scalar)
+static void number_to_text(const apl_json_scalar *scalar, char *text, size_t size)
 {
-    char text[32];
-
     switch (scalar->kind) {
     case APL_JSON_INT:
-        snprintf(text, sizeof text, "%" PRId64, scalar->as.i);
-        return apl_strdup(text);
+        snprintf(text, size, "%" PRId64, scalar->as.i);
+        return;
     case APL_JSON_UINT:
-        snprintf(text, sizeof text, "%" PRIu64, scalar->as.u);
-        return apl_strdup(text);
+        snprintf(text, size, "%" PRIu64, scalar->as.u);
+        return;
     default:
-        return real_to_text(scalar->as.d);
+        real_to_text(scalar->as.d, text, size);
+        return;
     }
 }
 
@@ -179,10 +175,11 @@ int apl_json_val_read_bool(apl_json_val value, apilo_opt_bool *out)
     return APL_JSON_OK;
 }
 
-/* Strings copied, numbers written as text: shared by the string and decimal readers. */
-static int read_text(apl_json_val value, char **out)
+/* Strings copied, numbers written as text. */
+int apl_json_val_read_str(apl_json_val value, char **out)
 {
     apl_json_scalar scalar;
+    char number[64];
     char *text;
 
     if (!present(value, &scalar))
@@ -196,7 +193,8 @@ static int read_text(apl_json_val value, char **out)
     case APL_JSON_INT:
     case APL_JSON_UINT:
     case APL_JSON_REAL:
-        text = number_to_text(&scalar);
+        number_to_text(&scalar, number, sizeof number);
+        text = copy_text(number, strlen(number));
         break;
     default:
         return APL_JSON_BAD_TYPE;
@@ -208,17 +206,32 @@ static int read_text(apl_json_val value, char **out)
     return APL_JSON_OK;
 }
 
-int apl_json_val_read_str(apl_json_val value, char **out)
+int apl_json_val_read_text(apl_json_val value, apl_arena *arena, const char **out)
 {
-    return read_text(value, out);
+    apl_json_scalar scalar;
+    char number[64];
+
+    if (!present(value, &scalar))
+        return APL_JSON_ABSENT;
+
+    switch (scalar.kind) {
+    case APL_JSON_STRING:
+        /* Both backends keep a NUL after every string, so the text is a C string as it is
+         * (one with a NUL inside reads up to it, as a copy would). */
+        *out = scalar.as.s.text;
+        return APL_JSON_OK;
+    case APL_JSON_INT:
+    case APL_JSON_UINT:
+    case APL_JSON_REAL:
+        number_to_text(&scalar, number, sizeof number);
+        *out = apl_arena_strndup(arena, number, strlen(number));
+        return *out ? APL_JSON_OK : APL_JSON_NOMEM;
+    default:
+        return APL_JSON_BAD_TYPE;
+    }
 }
 
-int apl_json_val_read_decimal(apl_json_val value, char **out)
-{
-    return read_text(value, out);
-}
-
-int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, char **out_text)
+int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, const char **out_text)
 {
     apl_json_scalar scalar;
     apilo_time parsed;
@@ -230,12 +243,8 @@ int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, char **out_t
     if (apilo_time_parse(&parsed, scalar.as.s.text) != APILO_OK)
         return APL_JSON_BAD_TYPE;
 
-    if (out_text) {
-        char *text = copy_text(scalar.as.s.text, strnlen(scalar.as.s.text, scalar.as.s.len));
-        if (!text)
-            return APL_JSON_NOMEM;
-        *out_text = text;
-    }
+    if (out_text)
+        *out_text = scalar.as.s.text;
     out->set = 1;
     out->value = parsed;
     return APL_JSON_OK;
@@ -263,13 +272,8 @@ int apl_json_read_str(const apl_json *object, const char *key, char **out)
     return apl_json_val_read_str(member(object, key), out);
 }
 
-int apl_json_read_decimal(const apl_json *object, const char *key, char **out)
-{
-    return apl_json_val_read_decimal(member(object, key), out);
-}
-
 int apl_json_read_time(const apl_json *object, const char *key, apilo_opt_time *out,
-                       char **out_text)
+                       const char **out_text)
 {
     return apl_json_val_read_time(member(object, key), out, out_text);
 }

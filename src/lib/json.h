@@ -20,6 +20,8 @@
 
 #include "apilo/common.h"
 
+struct apl_arena;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -65,8 +67,16 @@ typedef struct apl_json_scalar {
 
 /* ---- backend: documents and handles ----------------------------------------------------- */
 
-/* Parse text. NULL on failure, with a short reason (position included) in errbuf. */
-apl_json *apl_json_parse(const char *text, size_t len, char *errbuf, size_t errbuf_size);
+/* Bytes past the end of a text the parser may read when told the text is padded. */
+#define APL_JSON_PADDING 64
+
+/*
+ * Parse text. NULL on failure, with a short reason (position included) in errbuf. With
+ * `padded` non-zero the caller promises APL_JSON_PADDING readable bytes after `len`, and the
+ * parser reads the text where it is instead of copying it first.
+ */
+apl_json *apl_json_parse(const char *text, size_t len, int padded, char *errbuf,
+                         size_t errbuf_size);
 
 apl_json *apl_json_incref(apl_json *value);
 void apl_json_decref(apl_json *value);
@@ -113,6 +123,22 @@ int apl_json_object_iter(apl_json_val object, apl_json_iter *iter);
 int apl_json_object_next(apl_json_iter *iter, const char **key, size_t *key_len,
                          apl_json_val *value);
 
+/* A member name to look for; entries of a caller's field table begin with one. */
+typedef struct apl_json_name {
+    const char *text;
+    size_t len;
+} apl_json_name;
+
+/*
+ * One walk over an object's members, matching names in the backend's own loop: found[i] gets
+ * the member named like the table entry i (`count` entries, `stride` bytes apart, the first at
+ * `names`), or missing when absent; the last of duplicate keys wins. The search for each key
+ * starts after the previous hit, since the API writes members in a fixed order. All missing
+ * when `object` is not an object.
+ */
+void apl_json_object_collect(apl_json_val object, const apl_json_name *names, size_t stride,
+                             size_t count, apl_json_val *found);
+
 /* Element iteration: the element count, or (size_t)-1 when `array` is not an array. */
 size_t apl_json_array_iter(apl_json_val array, apl_json_iter *iter);
 int apl_json_array_next(apl_json_iter *iter, apl_json_val *value);
@@ -138,15 +164,18 @@ int apl_json_read_bool(const apl_json *object, const char *key, apilo_opt_bool *
 int apl_json_val_read_str(apl_json_val value, char **out);
 int apl_json_read_str(const apl_json *object, const char *key, char **out);
 
-/* A decimal amount as exact text: a string is copied; a number becomes its shortest
- * round-trip decimal text (1259.98 -> "1259.98"). */
-int apl_json_val_read_decimal(apl_json_val value, char **out);
-int apl_json_read_decimal(const apl_json *object, const char *key, char **out);
+/*
+ * A string or a decimal amount as text, without copying: a string is borrowed from the
+ * document (valid while it lives); a number becomes its shortest round-trip decimal text
+ * (1259.98 -> "1259.98") allocated in `arena`.
+ */
+int apl_json_val_read_text(apl_json_val value, struct apl_arena *arena, const char **out);
 
-/* A date-time string parsed with apilo_time_parse; `out_text` (may be NULL) gets a copy. */
-int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, char **out_text);
+/* A date-time string parsed with apilo_time_parse; `out_text` (may be NULL) gets the text as
+ * sent, borrowed from the document. */
+int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, const char **out_text);
 int apl_json_read_time(const apl_json *object, const char *key, apilo_opt_time *out,
-                       char **out_text);
+                       const char **out_text);
 
 #ifdef __cplusplus
 }

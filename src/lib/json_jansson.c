@@ -31,11 +31,12 @@ static apl_json_val json_val(const json_t *value)
     return view;
 }
 
-apl_json *apl_json_parse(const char *text, size_t len, char *errbuf, size_t errbuf_size)
+apl_json *apl_json_parse(const char *text, size_t len, int padded, char *errbuf, size_t errbuf_size)
 {
     json_error_t error;
     json_t *root;
 
+    (void)padded; /* jansson reads exactly `len` bytes either way */
     if (errbuf && errbuf_size > 0)
         errbuf[0] = '\0';
     if (!text)
@@ -245,4 +246,38 @@ int apl_json_array_next(apl_json_iter *iter, apl_json_val *value)
     *value = json_val(json_array_get(json, index));
     iter->priv[1] = (const void *)(uintptr_t)(index + 1);
     return 1;
+}
+
+static const apl_json_name *name_at(const apl_json_name *names, size_t stride, size_t i)
+{
+    return (const apl_json_name *)((const char *)names + i * stride);
+}
+
+void apl_json_object_collect(apl_json_val object, const apl_json_name *names, size_t stride,
+                             size_t count, apl_json_val *found)
+{
+    static const apl_json_val missing;
+    apl_json_iter iter;
+    apl_json_val value;
+    const char *key;
+    size_t key_len;
+    size_t hint = 0;
+
+    for (size_t i = 0; i < count; i++)
+        found[i] = missing;
+    if (count == 0 || apl_json_object_iter(object, &iter) != 0)
+        return;
+
+    while (apl_json_object_next(&iter, &key, &key_len, &value)) {
+        for (size_t n = 0; n < count; n++) {
+            size_t i = hint + n < count ? hint + n : hint + n - count;
+            const apl_json_name *name = name_at(names, stride, i);
+
+            if (name->len == key_len && memcmp(name->text, key, key_len) == 0) {
+                found[i] = value;
+                hint = i + 1 < count ? i + 1 : 0;
+                break;
+            }
+        }
+    }
 }

@@ -7,6 +7,11 @@
 // references to any handle count on the document, and handles die with it. Views carry the
 // same two things by value, so walking a document allocates nothing.
 //
+// Response bodies are parsed in place (the caller pads them) and their documents are reused:
+// when the last reference goes, the thread keeps one document's buffers for the next parse,
+// as an export frees one page before it fetches the next. Its tape and strings would otherwise
+// be allocated and faulted in again for every page.
+//
 // Request bodies are built with jansson: simdjson only parses. A built object is an apl_doc
 // whose `built` member is set, so one handle type and one refcount serve both.
 #include <atomic>
@@ -54,11 +59,12 @@ constexpr size_t kRetainedParserMax = 16u << 20;
 struct apl_doc {
     std::atomic<size_t> refs{1};
     json_t *built = nullptr;
+    bool reusable = false; // parsed from a padded response body: kept for the next one
     dom::document dom;
     handle_chunk first{nullptr, 0, {}};
     handle_chunk *chunks = &first;
 
-    ~apl_doc()
+    void free_chunks() noexcept
     {
         handle_chunk *chunk = first.next;
         while (chunk) {
@@ -66,10 +72,63 @@ struct apl_doc {
             std::free(chunk);
             chunk = next;
         }
+        first.next = nullptr;
+        first.used = 0;
+        chunks = &first;
+    }
+
+    ~apl_doc()
+    {
+        free_chunks();
         if (built)
             json_decref(built);
     }
 };
+
+namespace
+{
+
+// The document kept for the thread's next padded parse, with its buffers.
+struct spare_doc {
+    apl_doc *doc = nullptr;
+    ~spare_doc()
+    {
+        delete doc;
+    }
+};
+
+thread_local spare_doc spare;
+
+apl_doc *take_doc(bool reusable) noexcept
+{
+    apl_doc *doc = nullptr;
+
+    if (reusable && spare.doc) {
+        doc = spare.doc;
+        spare.doc = nullptr;
+    } else {
+        doc = new (std::nothrow) apl_doc();
+        if (!doc)
+            return nullptr;
+    }
+    doc->reusable = reusable;
+    doc->refs.store(1, std::memory_order_relaxed);
+    return doc;
+}
+
+// Only bodies parsed in place are kept (never the token endpoint's answers, which are parsed
+// from a copy), and only up to the size the retained parser handles.
+void release_doc(apl_doc *doc) noexcept
+{
+    doc->free_chunks();
+    if (doc->reusable && !spare.doc && doc->dom.capacity() <= kRetainedParserMax) {
+        spare.doc = doc;
+        return;
+    }
+    delete doc;
+}
+
+} // namespace
 
 namespace
 {
@@ -142,6 +201,24 @@ template <typename T> T load(const void *const *slot) noexcept
     return object;
 }
 
+// Member names are short: comparing them in line beats a call to memcmp per key.
+inline bool same_bytes(const char *a, const char *b, size_t len) noexcept
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t wa, wb;
+        std::memcpy(&wa, a + i, 8);
+        std::memcpy(&wb, b + i, 8);
+        if (wa != wb)
+            return false;
+    }
+    for (; i < len; i++) {
+        if (a[i] != b[i])
+            return false;
+    }
+    return true;
+}
+
 char *copy_out(const std::string &text) noexcept
 {
     char *copy = static_cast<char *>(std::malloc(text.size() + 1));
@@ -176,41 +253,56 @@ void explain_failure(const char *text, size_t len, simdjson::error_code code, ch
                   error.column);
 }
 
-simdjson::error_code parse_into(apl_doc *doc, const char *text, size_t len,
+simdjson::error_code parse_into(apl_doc *doc, const char *text, size_t len, bool padded,
                                 dom::element &root) noexcept
 {
     static thread_local dom::parser retained;
 
+    // Without padding the parser copies the text into a padded buffer of its own first.
     if (len > kRetainedParserMax) {
         dom::parser own;
-        return own.parse_into_document(doc->dom, text, len).get(root);
+        return own.parse_into_document(doc->dom, text, len, !padded).get(root);
     }
-    return retained.parse_into_document(doc->dom, text, len).get(root);
+
+    // simdjson grows buffers to exactly the size at hand, so pages of an export, each a little
+    // larger than the last, would reallocate them time after time; a quarter more avoids that.
+    // Untouched capacity costs address space, not memory.
+    if (padded) {
+        size_t wanted = len + len / 4;
+        if (doc->dom.capacity() < len && doc->dom.allocate(wanted) != simdjson::SUCCESS)
+            return simdjson::MEMALLOC;
+        if (retained.capacity() < len && retained.allocate(wanted) != simdjson::SUCCESS)
+            return simdjson::MEMALLOC;
+    }
+    return retained.parse_into_document(doc->dom, text, len, !padded).get(root);
 }
 
 } // namespace
 
 extern "C" {
 
-apl_json *apl_json_parse(const char *text, size_t len, char *errbuf, size_t errbuf_size)
+apl_json *apl_json_parse(const char *text, size_t len, int padded, char *errbuf, size_t errbuf_size)
 {
     dom::element root;
 
     if (errbuf && errbuf_size > 0)
         errbuf[0] = '\0';
-    if (!text)
+    if (!text) {
         text = "";
+        len = 0;
+        padded = 0;
+    }
 
-    apl_doc *doc = new (std::nothrow) apl_doc();
+    apl_doc *doc = take_doc(padded != 0);
     if (!doc) {
         explain_failure(text, len, simdjson::MEMALLOC, errbuf, errbuf_size);
         return nullptr;
     }
     // Bodies are objects or arrays, but a bare value is still valid JSON; the decoders check
     // the shape they expect and say so by name.
-    simdjson::error_code code = parse_into(doc, text, len, root);
+    simdjson::error_code code = parse_into(doc, text, len, padded != 0, root);
     if (code) {
-        delete doc;
+        release_doc(doc);
         explain_failure(text, len, code, errbuf, errbuf_size);
         return nullptr;
     }
@@ -228,7 +320,7 @@ apl_json *apl_json_incref(apl_json *value)
 void apl_json_decref(apl_json *value)
 {
     if (value && value->doc->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
-        delete value->doc;
+        release_doc(value->doc);
 }
 
 int apl_json_is_object(const apl_json *value)
@@ -462,6 +554,36 @@ int apl_json_object_next(apl_json_iter *iter, const char **key, size_t *key_len,
     ++cursor;
     store(&iter->priv[1], cursor);
     return 1;
+}
+
+void apl_json_object_collect(apl_json_val object, const apl_json_name *names, size_t stride,
+                             size_t count, apl_json_val *found)
+{
+    dom::object members;
+
+    for (size_t i = 0; i < count; i++)
+        found[i] = missing_val();
+    if (count == 0 || !object.priv[0] || val_element(object).get_object().get(members))
+        return;
+
+    const apl_doc *doc = static_cast<const apl_doc *>(object.priv[0]);
+    const char *table = reinterpret_cast<const char *>(names);
+    size_t hint = 0;
+    for (auto cursor = members.begin(); cursor != members.end(); ++cursor) {
+        size_t key_len = cursor.key_length();
+        const char *key = cursor.key_c_str();
+
+        for (size_t n = 0; n < count; n++) {
+            size_t i = hint + n < count ? hint + n : hint + n - count;
+            const apl_json_name *name = reinterpret_cast<const apl_json_name *>(table + i * stride);
+
+            if (name->len == key_len && same_bytes(name->text, key, key_len)) {
+                found[i] = make_val(doc, cursor.value());
+                hint = i + 1 < count ? i + 1 : 0;
+                break;
+            }
+        }
+    }
 }
 
 size_t apl_json_array_iter(apl_json_val array, apl_json_iter *iter)

@@ -21,6 +21,7 @@ apilo_status apilo_orders_list(apilo_client *client, const apilo_orders_query *q
     apl_response response = APL_RESPONSE_INIT;
     apl_buf path = APL_BUF_INIT;
     char *query_string = NULL;
+    apl_json *root = NULL;
     apilo_status status;
 
     if (!out)
@@ -55,7 +56,12 @@ apilo_status apilo_orders_list(apilo_client *client, const apilo_orders_query *q
         status = *out ? APILO_OK : apl_error_set(err, APILO_E_NOMEM, "out of memory");
         goto out;
     }
-    status = apilo_order_page_decode(out, response.body.data, response.body.len, err);
+    status = apl_parse_body(&root, &response.body, err);
+    /* The document holds everything decoding needs: the body goes before the models come. */
+    apl_response_free(&response);
+    if (status == APILO_OK)
+        status = apl_decode_order_page(out, root, err);
+    apl_json_decref(root);
 
 out:
     apilo_free(query_string);
@@ -284,6 +290,7 @@ apilo_status apilo_orders_get(apilo_client *client, const char *order_id, apilo_
 {
     apl_response response = APL_RESPONSE_INIT;
     apl_buf path = APL_BUF_INIT;
+    apl_json *root = NULL;
     apilo_status status;
 
     if (!out)
@@ -316,8 +323,10 @@ apilo_status apilo_orders_get(apilo_client *client, const char *order_id, apilo_
 
     status = apl_request(client, "GET", path.data, NULL, 0, &response, err);
     if (status == APILO_OK)
-        status = apilo_order_decode(out, response.body.data ? response.body.data : "",
-                                    response.body.len, err);
+        status = apl_parse_body(&root, &response.body, err);
+    if (status == APILO_OK)
+        status = apl_decode_order(out, root, err);
+    apl_json_decref(root);
 
 out:
     apl_buf_free(&path);
@@ -351,8 +360,8 @@ static const char *map_path(apilo_order_map_kind kind)
 apilo_status apilo_orders_map_get(apilo_client *client, apilo_order_map_kind kind, apilo_map **out,
                                   apilo_error *err)
 {
-    apl_response response = APL_RESPONSE_INIT;
     const char *path = map_path(kind);
+    apl_json *root = NULL;
     apilo_status status;
 
     if (!out)
@@ -361,10 +370,9 @@ apilo_status apilo_orders_map_get(apilo_client *client, apilo_order_map_kind kin
     if (!client || !path)
         return apl_error_set(err, APILO_E_INVALID, "a client and a known map kind are required");
 
-    status = apl_request(client, "GET", path, NULL, 0, &response, err);
+    status = apl_get_json(client, path, &root, err);
     if (status == APILO_OK)
-        status = apilo_map_decode(out, response.body.data ? response.body.data : "",
-                                  response.body.len, err);
-    apl_response_free(&response);
+        status = apl_decode_map(out, root, err);
+    apl_json_decref(root);
     return status;
 }

@@ -10,6 +10,12 @@
 
 #define MAX_OFFSET_MINUTES (18 * 60)
 
+/* The fields of a date-time as read, before the offset is applied. */
+typedef struct civil_time {
+    int year, month, day;
+    int hour, minute, second;
+} civil_time;
+
 /* Read exactly `count` decimal digits; advances *cursor. */
 static int read_digits(const char **cursor, int count, int *out)
 {
@@ -40,7 +46,7 @@ static int days_in_month(int year, int month)
     return days[month - 1];
 }
 
-static int parse_date(const char **cursor, struct tm *tm)
+static int parse_date(const char **cursor, civil_time *tm)
 {
     int year, month, day;
 
@@ -51,13 +57,13 @@ static int parse_date(const char **cursor, struct tm *tm)
     if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
         return -1;
 
-    tm->tm_year = year - 1900;
-    tm->tm_mon = month - 1;
-    tm->tm_mday = day;
+    tm->year = year;
+    tm->month = month;
+    tm->day = day;
     return 0;
 }
 
-static int parse_clock(const char **cursor, struct tm *tm)
+static int parse_clock(const char **cursor, civil_time *tm)
 {
     int hour, minute, second;
 
@@ -77,9 +83,9 @@ static int parse_clock(const char **cursor, struct tm *tm)
             (*cursor)++;
     }
 
-    tm->tm_hour = hour;
-    tm->tm_min = minute;
-    tm->tm_sec = second;
+    tm->hour = hour;
+    tm->minute = minute;
+    tm->second = second;
     return 0;
 }
 
@@ -119,12 +125,28 @@ static int parse_offset(const char **cursor, int *out_minutes)
     return 0;
 }
 
+/*
+ * Days from 1970-01-01 to a proleptic Gregorian date, by counting in 400-year eras that start on
+ * 1 March, so the leap day falls at the end of each counted year. timegm did this through the
+ * time zone machinery and cost more than the rest of an order's decoding.
+ */
+static int64_t days_from_civil(int year, int month, int day)
+{
+    int64_t y = (int64_t)year - (month <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t year_of_era = y - era * 400;
+    int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+
+    return era * 146097 + day_of_era - 719468;
+}
+
 apilo_status apilo_time_parse(apilo_time *out, const char *text)
 {
-    struct tm tm;
+    civil_time tm;
     const char *cursor = text;
     int offset_minutes = 0;
-    time_t local_seconds;
+    int64_t local_seconds;
 
     if (!out || !text)
         return APILO_E_INVALID;
@@ -146,9 +168,10 @@ apilo_status apilo_time_parse(apilo_time *out, const char *text)
             return APILO_E_INVALID;
     }
 
-    /* timegm normalises a leap second (:60) into the next minute, which is what we want. */
-    local_seconds = timegm(&tm);
-    out->unix_seconds = (int64_t)local_seconds - (int64_t)offset_minutes * 60;
+    /* A leap second (:60) counts into the next minute, which is what we want. */
+    local_seconds = days_from_civil(tm.year, tm.month, tm.day) * 86400 + tm.hour * 3600 +
+                    tm.minute * 60 + tm.second;
+    out->unix_seconds = local_seconds - (int64_t)offset_minutes * 60;
     out->offset_minutes = offset_minutes;
     return APILO_OK;
 }

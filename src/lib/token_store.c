@@ -235,7 +235,7 @@ static apilo_status file_load(void *ctx, apilo_token_set *out, apilo_error *err)
     close(fd);
 
     /* The parser's reason may quote the file, which holds secrets: it is not passed on. */
-    root = apl_json_parse(text.data ? text.data : "", text.len, reason, sizeof(reason));
+    root = apl_json_parse(text.data ? text.data : "", text.len, 0, reason, sizeof(reason));
     if (!root) {
         status = corrupt(err, fs->path, "not JSON");
         goto out;

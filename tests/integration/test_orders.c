@@ -350,6 +350,84 @@ static void test_get_one_order(void **state)
     apilo_order_free(order);
 }
 
+/* A page of `limit` orders from `offset`, sorted so pages never overlap. */
+static apilo_order_page *list_page(fixture *fx, int64_t offset, int64_t limit)
+{
+    apilo_orders_query query = APILO_ORDERS_QUERY_INIT;
+    apilo_error err = APILO_ERROR_INIT;
+    apilo_order_page *page = NULL;
+
+    query.offset = APILO_OPT_INT(offset);
+    query.limit = APILO_OPT_INT(limit);
+    query.sort = APILO_ORDERS_SORT_CREATED_AT_ASC;
+    assert_int_equal(apilo_orders_list(fx->client, &query, &page, &err), APILO_OK);
+    assert_int_equal(page->count, (size_t)limit);
+    return page;
+}
+
+/* Every order's id and customer email, as its own raw JSON says them. */
+static void assert_page_matches_raw(const apilo_order_page *page)
+{
+    char expected[96];
+
+    for (size_t i = 0; i < page->count; i++) {
+        const apilo_order *order = &page->orders[i];
+        char *raw = apilo_order_raw_json(order);
+
+        assert_non_null(order->id);
+        snprintf(expected, sizeof expected, "\"id\":\"%s\"", order->id);
+        assert_non_null(strstr(raw, expected));
+        if (order->address_customer && order->address_customer->email) {
+            snprintf(expected, sizeof expected, "\"email\":\"%s\"", order->address_customer->email);
+            assert_non_null(strstr(raw, expected));
+        }
+        apilo_free(raw);
+    }
+}
+
+/*
+ * Models borrow their strings from the parsed response, and a freed response's buffers are
+ * reused for the next one: pages alive together must never share them, and a page parsed into
+ * reused buffers must read as its own.
+ */
+static void test_pages_keep_their_strings(void **state)
+{
+    fixture *fx = *state;
+    apilo_error err = APILO_ERROR_INIT;
+    apilo_order_page *first = list_page(fx, 0, 40);
+    apilo_order_page *second;
+    apilo_order_page *third;
+    apilo_order *single = NULL;
+    char *ids[40];
+
+    for (size_t i = 0; i < first->count; i++)
+        ids[i] = strdup(first->orders[i].id);
+
+    second = list_page(fx, 40, 40);
+    assert_int_equal(apilo_orders_get(fx->client, second->orders[0].id, &single, &err), APILO_OK);
+    for (size_t i = 0; i < first->count; i++)
+        assert_string_equal(first->orders[i].id, ids[i]);
+    assert_page_matches_raw(first);
+    assert_page_matches_raw(second);
+    assert_string_equal(single->id, second->orders[0].id);
+
+    apilo_order_page_free(first);
+    third = list_page(fx, 80, 40);
+    assert_page_matches_raw(second);
+    assert_page_matches_raw(third);
+    for (size_t i = 0; i < third->count; i++) {
+        for (size_t j = 0; j < 40; j++)
+            assert_string_not_equal(third->orders[i].id, ids[j]);
+    }
+    assert_string_equal(single->id, second->orders[0].id);
+
+    for (size_t i = 0; i < 40; i++)
+        free(ids[i]);
+    apilo_order_free(single);
+    apilo_order_page_free(second);
+    apilo_order_page_free(third);
+}
+
 static void test_unknown_order(void **state)
 {
     fixture *fx = *state;
@@ -454,6 +532,7 @@ int main(void)
         cmocka_unit_test_setup(test_max_items_and_resume, before_each),
         cmocka_unit_test_setup(test_limit_clamped, before_each),
         cmocka_unit_test_setup(test_get_one_order, before_each),
+        cmocka_unit_test_setup(test_pages_keep_their_strings, before_each),
         cmocka_unit_test_setup(test_unknown_order, before_each),
         cmocka_unit_test_setup(test_bad_id_not_sent, before_each),
         cmocka_unit_test_setup(test_server_validation_error, before_each),

@@ -542,7 +542,7 @@ static void test_whoami_fixture(void **state)
     char *body = fixture("connection_whoami.200.json", &len);
 
     (void)state;
-    assert_int_equal(apl_parse_body(&root, body, len, NULL), APILO_OK);
+    assert_int_equal(apl_parse_text(&root, body, len, NULL), APILO_OK);
     assert_int_equal(apl_decode_whoami(&whoami, root, NULL), APILO_OK);
     assert_int_equal(whoami->count, 1);
     assert_int_equal(whoami->entries[0].client_id.value, 1);
@@ -564,7 +564,7 @@ static void test_whoami_lenient_valid_to_and_shape(void **state)
     apl_json *root = NULL;
 
     (void)state;
-    assert_int_equal(apl_parse_body(&root, lenient, strlen(lenient), NULL), APILO_OK);
+    assert_int_equal(apl_parse_text(&root, lenient, strlen(lenient), NULL), APILO_OK);
     assert_int_equal(apl_decode_whoami(&whoami, root, NULL), APILO_OK);
     assert_int_equal(whoami->entries[0].client_id.value, 2);
     assert_string_equal(whoami->entries[0].valid_to_text, "never");
@@ -573,7 +573,7 @@ static void test_whoami_lenient_valid_to_and_shape(void **state)
     apilo_whoami_free(whoami);
     apl_json_decref(root);
 
-    assert_int_equal(apl_parse_body(&root, "{\"content\":\"x\"}", 15, NULL), APILO_OK);
+    assert_int_equal(apl_parse_text(&root, "{\"content\":\"x\"}", 15, NULL), APILO_OK);
     assert_int_equal(apl_decode_whoami(&whoami, root, &err), APILO_E_DECODE);
     assert_null(whoami);
     assert_string_equal(err.field, "content");
@@ -590,7 +590,7 @@ static void test_token_fixture(void **state)
     char *body = fixture("auth_token.201.json", &len);
 
     (void)state;
-    assert_int_equal(apl_parse_body(&root, body, len, NULL), APILO_OK);
+    assert_int_equal(apl_parse_text(&root, body, len, NULL), APILO_OK);
     assert_int_equal(apl_decode_token_response(&tokens, root, NULL), APILO_OK);
     assert_string_equal(tokens.access_token,
                         json_string_value(json_object_get(expected, "accessToken")));
@@ -630,7 +630,7 @@ static void test_token_response_needs_every_member(void **state)
                 json_object_set_new(body, members[i], json_array());
             text = json_dumps(body, JSON_COMPACT);
 
-            assert_int_equal(apl_parse_body(&root, text, strlen(text), NULL), APILO_OK);
+            assert_int_equal(apl_parse_text(&root, text, strlen(text), NULL), APILO_OK);
             if (variant == 1 && (i == 0 || i == 2)) {
                 /* Any non-empty string is a token; only expiries have a format. */
                 assert_int_equal(apl_decode_token_response(&tokens, root, &err), APILO_OK);
@@ -661,7 +661,7 @@ static void test_int_and_bool_readers(void **state)
         "{\"n\":42,\"s\":\"-17\",\"r\":3.0,\"half\":3.5,\"big\":9223372036854775807,"
         "\"plus\":\"+1\",\"empty\":\"\",\"nul\":null,\"t\":true,\"one\":1,\"two\":2,"
         "\"strue\":\"true\",\"sfalse\":\"false\",\"s1\":\"1\",\"yes\":\"yes\"}";
-    apl_json *root = apl_json_parse(body, strlen(body), NULL, 0);
+    apl_json *root = apl_json_parse(body, strlen(body), 0, NULL, 0);
     apilo_opt_int number = {0, 0};
     apilo_opt_bool flag = {0, 0};
 
@@ -720,7 +720,7 @@ static void test_building_and_dumping(void **state)
     text = apl_json_dump(object);
     assert_non_null(text);
 
-    back = apl_json_parse(text, strlen(text), NULL, 0);
+    back = apl_json_parse(text, strlen(text), 0, NULL, 0);
     assert_non_null(back);
     assert_int_equal(apl_json_read_str(back, "name", &name), APL_JSON_OK);
     assert_string_equal(name, "Zażółć \"quoted\"");
@@ -742,16 +742,16 @@ static void test_parse_reports_a_reason(void **state)
     apl_json *root = (apl_json *)&err;
 
     (void)state;
-    assert_null(apl_json_parse("{\n  \"a\": tru }", 15, reason, sizeof reason));
+    assert_null(apl_json_parse("{\n  \"a\": tru }", 15, 0, reason, sizeof reason));
     assert_non_null(strstr(reason, "line 2"));
-    assert_int_equal(apl_parse_body(&root, "[1,", 3, &err), APILO_E_DECODE);
+    assert_int_equal(apl_parse_text(&root, "[1,", 3, &err), APILO_E_DECODE);
     assert_null(root);
     assert_int_equal(err.status, APILO_E_DECODE);
     assert_non_null(strstr(err.message, "not valid JSON"));
     apilo_error_clear(&err);
 
     /* A bare value is valid JSON; the decoders judge its shape. */
-    assert_int_equal(apl_parse_body(&root, "42", 2, NULL), APILO_OK);
+    assert_int_equal(apl_parse_text(&root, "42", 2, NULL), APILO_OK);
     apl_json_decref(root);
 }
 
@@ -942,6 +942,105 @@ static void run_sweep(const char *fixture_name, sweep_target target)
     free(body);
 }
 
+/* Arena blocks are aligned for any type and never overlap, small or large. */
+static void test_arena_blocks(void **state)
+{
+    static const size_t sizes[] = {1, 7, 16, 100, 3000, 5000, 70000, 24, 16384, 1};
+    apl_arena arena = {NULL};
+    unsigned char *blocks[10];
+
+    (void)state;
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < 10; i++) {
+            blocks[i] = apl_arena_alloc(&arena, sizes[i]);
+            assert_non_null(blocks[i]);
+            assert_int_equal((uintptr_t)blocks[i] % _Alignof(max_align_t), 0);
+            memset(blocks[i], (int)i + 1, sizes[i]);
+        }
+        for (size_t i = 0; i < 10; i++) {
+            for (size_t b = 0; b < sizes[i]; b++)
+                assert_int_equal(blocks[i][b], i + 1);
+        }
+        char *copy = apl_arena_strndup(&arena, "2799.99xyz", 7);
+        assert_string_equal(copy, "2799.99");
+        unsigned char *zeroed = apl_arena_calloc(&arena, 300, 8);
+        for (size_t b = 0; b < 2400; b++)
+            assert_int_equal(zeroed[b], 0);
+        apl_arena_free(&arena);
+        assert_null(arena.head);
+    }
+}
+
+/* A body parsed in place gets zeroed padding and keeps its content. */
+static void test_buffer_padding(void **state)
+{
+    apl_buf buf = APL_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(apl_buf_pad(&buf, APL_JSON_PADDING), 0); /* an empty body too */
+    assert_int_equal(buf.len, 0);
+    assert_int_equal(apl_buf_append(&buf, "{\"a\":1}", 7), 0);
+    assert_int_equal(apl_buf_pad(&buf, APL_JSON_PADDING), 0);
+    assert_int_equal(buf.len, 7);
+    assert_string_equal(buf.data, "{\"a\":1}");
+    assert_true(buf.cap >= buf.len + 1 + APL_JSON_PADDING);
+    for (size_t i = buf.len; i <= buf.len + APL_JSON_PADDING; i++)
+        assert_int_equal(buf.data[i], 0);
+    apl_buf_free(&buf);
+}
+
+static apl_buf body_of(const char *fixture_name)
+{
+    apl_buf buf = APL_BUF_INIT;
+    size_t len;
+    char *text = apl_test_read_fixture(fixture_name, &len);
+
+    assert_non_null(text);
+    assert_int_equal(apl_buf_append(&buf, text, len), 0);
+    free(text);
+    return buf;
+}
+
+/*
+ * Bodies parsed in place reuse the buffers of a freed document: a page decoded into reused
+ * buffers reads as its own, and a page still alive never lends its buffers to the next parse.
+ */
+static void test_parsed_bodies_reuse_only_freed_documents(void **state)
+{
+    apilo_error err = APILO_ERROR_INIT;
+    apilo_order_page *pages[3] = {NULL, NULL, NULL};
+    apilo_order *order = NULL;
+
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        apl_buf body = body_of(i == 1 ? "orders_get.200.json" : "orders_list.200.json");
+        apl_json *root = NULL;
+
+        assert_int_equal(apl_parse_body(&root, &body, &err), APILO_OK);
+        apl_buf_free(&body); /* the document needs nothing from the body */
+        if (i == 1)
+            assert_int_equal(apl_decode_order(&order, root, &err), APILO_OK);
+        else
+            assert_int_equal(apl_decode_order_page(&pages[i], root, &err), APILO_OK);
+        apl_json_decref(root);
+        if (i == 0) {
+            /* Freed and parsed again: the next parse takes these buffers. */
+            apilo_order_page_free(pages[0]);
+            pages[0] = NULL;
+        }
+    }
+
+    assert_string_equal(order->id, "AL231100017");
+    assert_string_equal(order->address_customer->city, "Kraków");
+    assert_int_equal(pages[2]->count, 1);
+    assert_string_equal(pages[2]->orders[0].id, "AL231100017");
+    assert_string_equal(pages[2]->orders[0].id_external, "WWW/341/2023");
+    assert_string_equal(pages[2]->orders[0].original_currency, "PLN");
+    assert_int_equal(pages[2]->orders[0].created_at.value.unix_seconds, 1654772352);
+    apilo_order_free(order);
+    apilo_order_page_free(pages[2]);
+}
+
 static void test_allocation_failure_sweep(void **state)
 {
     (void)state;
@@ -977,6 +1076,9 @@ int main(void)
         cmocka_unit_test(test_int_and_bool_readers),
         cmocka_unit_test(test_building_and_dumping),
         cmocka_unit_test(test_parse_reports_a_reason),
+        cmocka_unit_test(test_arena_blocks),
+        cmocka_unit_test(test_buffer_padding),
+        cmocka_unit_test(test_parsed_bodies_reuse_only_freed_documents),
         cmocka_unit_test(test_allocation_failure_sweep),
     };
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -216,6 +217,35 @@ static void test_format_then_parse_round_trips(void **state)
     }
 }
 
+/* The parser counts days itself (no timegm): every day of four centuries around the present,
+ * the leap-year rules' edge years among them, must match libc's count. */
+static void test_every_day_matches_libc(void **state)
+{
+    static const int years[][2] = {{1600, 2401}, {0, 4}, {9996, 10000}};
+    char text[32];
+
+    (void)state;
+    for (size_t r = 0; r < sizeof years / sizeof years[0]; r++) {
+        for (int year = years[r][0]; year < years[r][1]; year++) {
+            for (int month = 1; month <= 12; month++) {
+                for (int day = 1; day <= 31; day++) {
+                    apilo_time parsed;
+                    int64_t expected = instant(year, month, day, 13, 7, 9, 0);
+                    struct tm check;
+                    time_t when = (time_t)expected;
+
+                    /* Skip days the month does not have: libc would roll them over. */
+                    if (!gmtime_r(&when, &check) || check.tm_mday != day)
+                        continue;
+                    snprintf(text, sizeof text, "%04d-%02d-%02dT13:07:09+0000", year, month, day);
+                    assert_int_equal(apilo_time_parse(&parsed, text), APILO_OK);
+                    assert_int_equal(parsed.unix_seconds, expected);
+                }
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_format_both_offset_styles),
         cmocka_unit_test(test_format_refuses_small_buffers_and_bad_offsets),
         cmocka_unit_test(test_format_then_parse_round_trips),
+        cmocka_unit_test(test_every_day_matches_libc),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
