@@ -33,6 +33,11 @@ static int buf_reserve(apl_buf *buf, size_t extra)
     return 0;
 }
 
+int apl_buf_reserve(apl_buf *buf, size_t extra)
+{
+    return buf_reserve(buf, extra);
+}
+
 int apl_buf_append(apl_buf *buf, const char *data, size_t len)
 {
     if (buf_reserve(buf, len) != 0)

@@ -265,14 +265,16 @@ static const char *kind_expectation(enum field_kind kind)
 
 /* ---- table-driven fields ---------------------------------------------------------------- */
 
-/* One walk over an object's members: found[i] gets the member named specs[i].key. */
+/* One walk over an object's members: found[i] and scalars[i] get the member named
+ * specs[i].key. */
 static void collect_members(apl_json_val object, const field_spec *specs, size_t count,
-                            apl_json_val *found)
+                            apl_json_val *found, apl_json_scalar *scalars)
 {
-    apl_json_object_collect(object, &specs[0].key, sizeof(field_spec), count, found);
+    apl_json_object_collect(object, &specs[0].key, sizeof(field_spec), count, found, scalars);
 }
 
-static int read_field(apl_json_val value, const field_spec *spec, char *model, apl_arena *arena)
+static int read_field(const apl_json_scalar *value, const field_spec *spec, char *model,
+                      apl_arena *arena)
 {
     void *slot = model + spec->offset;
     const char **text_slot =
@@ -281,13 +283,13 @@ static int read_field(apl_json_val value, const field_spec *spec, char *model, a
     switch (spec->kind) {
     case FIELD_STR:
     case FIELD_DECIMAL:
-        return apl_json_val_read_text(value, arena, (const char **)slot);
+        return apl_json_scalar_read_text(value, arena, (const char **)slot);
     case FIELD_INT:
-        return apl_json_val_read_int(value, (apilo_opt_int *)slot);
+        return apl_json_scalar_read_int(value, (apilo_opt_int *)slot);
     case FIELD_BOOL:
-        return apl_json_val_read_bool(value, (apilo_opt_bool *)slot);
+        return apl_json_scalar_read_bool(value, (apilo_opt_bool *)slot);
     case FIELD_TIME:
-        return apl_json_val_read_time(value, (apilo_opt_time *)slot, text_slot);
+        return apl_json_scalar_read_time(value, (apilo_opt_time *)slot, text_slot);
     case FIELD_CHILD:
         return APL_JSON_OK;
     }
@@ -296,11 +298,11 @@ static int read_field(apl_json_val value, const field_spec *spec, char *model, a
 
 /* Read collected members in table order, so the first bad field named is the same as ever. */
 static apilo_status read_fields(void *model, const field_spec *specs, size_t count,
-                                const apl_json_val *found, const path *at, apl_arena *arena,
+                                const apl_json_scalar *scalars, const path *at, apl_arena *arena,
                                 apilo_error *err)
 {
     for (size_t i = 0; i < count; i++) {
-        int rc = read_field(found[i], &specs[i], model, arena);
+        int rc = read_field(&scalars[i], &specs[i], model, arena);
 
         if (rc == APL_JSON_NOMEM)
             return nomem(err);
@@ -315,9 +317,10 @@ static apilo_status decode_fields(void *model, const field_spec *specs, size_t c
                                   apilo_error *err)
 {
     apl_json_val found[MAX_SPECS];
+    apl_json_scalar scalars[MAX_SPECS];
 
-    collect_members(object, specs, count, found);
-    return read_fields(model, specs, count, found, at, arena, err);
+    collect_members(object, specs, count, found, scalars);
+    return read_fields(model, specs, count, scalars, at, arena, err);
 }
 
 /* ---- arrays of sub-objects -------------------------------------------------------------- */
@@ -431,12 +434,13 @@ static apilo_status decode_order_parts(apilo_order *order, apl_json_val object, 
                                        apl_arena *arena, apilo_error *err)
 {
     apl_json_val found[SPEC_COUNT(order_fields)];
+    apl_json_scalar scalars[SPEC_COUNT(order_fields)];
     const apl_json_val *child = found; /* the children lead the table */
     apilo_status status;
     void *elements;
 
-    collect_members(object, order_fields, SPEC_COUNT(order_fields), found);
-    status = read_fields(order, order_fields, SPEC_COUNT(order_fields), found, at, arena, err);
+    collect_members(object, order_fields, SPEC_COUNT(order_fields), found, scalars);
+    status = read_fields(order, order_fields, SPEC_COUNT(order_fields), scalars, at, arena, err);
     if (status != APILO_OK)
         return status;
 
@@ -534,6 +538,7 @@ apilo_status apl_decode_order_page(apilo_order_page **out, apl_json *root, apilo
     };
     apl_json_val view = apl_json_view(root);
     apl_json_val found[SPEC_COUNT(envelope)];
+    apl_json_scalar scalars[SPEC_COUNT(envelope)];
     apl_json_val orders_list;
     apilo_order_page *page;
     model_memory *memory;
@@ -543,7 +548,7 @@ apilo_status apl_decode_order_page(apilo_order_page **out, apl_json *root, apilo
     *out = NULL;
     if (apl_json_val_kind(view) != APL_JSON_OBJECT)
         return decode_error(err, NULL, NULL, "an object with an \"orders\" array");
-    collect_members(view, envelope, SPEC_COUNT(envelope), found);
+    collect_members(view, envelope, SPEC_COUNT(envelope), found, scalars);
     orders_list = found[0];
     if (apl_json_val_kind(orders_list) != APL_JSON_ARRAY)
         return decode_error(err, NULL, "orders", "an array");
@@ -557,7 +562,7 @@ apilo_status apl_decode_order_page(apilo_order_page **out, apl_json *root, apilo
     }
     page->memory = memory;
 
-    status = read_fields(page, envelope, SPEC_COUNT(envelope), found, NULL, &memory->arena, err);
+    status = read_fields(page, envelope, SPEC_COUNT(envelope), scalars, NULL, &memory->arena, err);
     if (status == APILO_OK) {
         status = decode_array(&orders, &page->count, sizeof(apilo_order), orders_list, NULL,
                               "orders", decode_order_element, &memory->arena, err);

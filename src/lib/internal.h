@@ -29,6 +29,7 @@ typedef struct apl_buf {
 #define APL_BUF_INIT {NULL, 0, 0}
 
 int apl_buf_append(apl_buf *buf, const char *data, size_t len); /* 0 or -1 on OOM */
+int apl_buf_reserve(apl_buf *buf, size_t extra); /* room for `extra` more bytes and the NUL */
 int apl_buf_puts(apl_buf *buf, const char *text);
 int apl_buf_printf(apl_buf *buf, const char *fmt, ...) APL_PRINTF(2, 3);
 void apl_buf_reset(apl_buf *buf); /* keeps the allocation */

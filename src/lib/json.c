@@ -106,35 +106,33 @@ static void number_to_text(const apl_json_scalar *scalar, char *text, size_t siz
     }
 }
 
-/* The scalar, or 0 when it is missing or JSON null: both mean "absent" to the readers. */
-static int present(apl_json_val value, apl_json_scalar *scalar)
+/* Missing and JSON null both mean "absent" to the readers. */
+static int present(const apl_json_scalar *scalar)
 {
-    apl_json_val_scalar(value, scalar);
     return scalar->kind != APL_JSON_MISSING && scalar->kind != APL_JSON_NULL;
 }
 
-int apl_json_val_read_int(apl_json_val value, apilo_opt_int *out)
+int apl_json_scalar_read_int(const apl_json_scalar *scalar, apilo_opt_int *out)
 {
-    apl_json_scalar scalar;
     int64_t number;
 
-    if (!present(value, &scalar))
+    if (!present(scalar))
         return APL_JSON_ABSENT;
 
-    switch (scalar.kind) {
+    switch (scalar->kind) {
     case APL_JSON_INT:
-        number = scalar.as.i;
+        number = scalar->as.i;
         break;
     case APL_JSON_REAL: {
         /* 3.0 is an integer written oddly; 3.5 or 1e30 is not an integer at all. */
-        double real = scalar.as.d;
+        double real = scalar->as.d;
         if (real < -9.2e18 || real > 9.2e18 || real != (double)(int64_t)real)
             return APL_JSON_BAD_TYPE;
         number = (int64_t)real;
         break;
     }
     case APL_JSON_STRING:
-        if (parse_int_text(scalar.as.s.text, &number) != 0)
+        if (parse_int_text(scalar->as.s.text, &number) != 0)
             return APL_JSON_BAD_TYPE;
         break;
     default:
@@ -146,20 +144,19 @@ int apl_json_val_read_int(apl_json_val value, apilo_opt_int *out)
     return APL_JSON_OK;
 }
 
-int apl_json_val_read_bool(apl_json_val value, apilo_opt_bool *out)
+int apl_json_scalar_read_bool(const apl_json_scalar *scalar, apilo_opt_bool *out)
 {
-    apl_json_scalar scalar;
     int flag;
 
-    if (!present(value, &scalar))
+    if (!present(scalar))
         return APL_JSON_ABSENT;
 
-    if (scalar.kind == APL_JSON_TRUE || scalar.kind == APL_JSON_FALSE) {
-        flag = scalar.kind == APL_JSON_TRUE;
-    } else if (scalar.kind == APL_JSON_INT && (scalar.as.i == 0 || scalar.as.i == 1)) {
-        flag = scalar.as.i == 1;
-    } else if (scalar.kind == APL_JSON_STRING) {
-        const char *text = scalar.as.s.text;
+    if (scalar->kind == APL_JSON_TRUE || scalar->kind == APL_JSON_FALSE) {
+        flag = scalar->kind == APL_JSON_TRUE;
+    } else if (scalar->kind == APL_JSON_INT && (scalar->as.i == 0 || scalar->as.i == 1)) {
+        flag = scalar->as.i == 1;
+    } else if (scalar->kind == APL_JSON_STRING) {
+        const char *text = scalar->as.s.text;
         if (strcmp(text, "1") == 0 || strcmp(text, "true") == 0)
             flag = 1;
         else if (strcmp(text, "0") == 0 || strcmp(text, "false") == 0)
@@ -182,7 +179,8 @@ int apl_json_val_read_str(apl_json_val value, char **out)
     char number[64];
     char *text;
 
-    if (!present(value, &scalar))
+    apl_json_val_scalar(value, &scalar);
+    if (!present(&scalar))
         return APL_JSON_ABSENT;
 
     switch (scalar.kind) {
@@ -206,24 +204,23 @@ int apl_json_val_read_str(apl_json_val value, char **out)
     return APL_JSON_OK;
 }
 
-int apl_json_val_read_text(apl_json_val value, apl_arena *arena, const char **out)
+int apl_json_scalar_read_text(const apl_json_scalar *scalar, apl_arena *arena, const char **out)
 {
-    apl_json_scalar scalar;
     char number[64];
 
-    if (!present(value, &scalar))
+    if (!present(scalar))
         return APL_JSON_ABSENT;
 
-    switch (scalar.kind) {
+    switch (scalar->kind) {
     case APL_JSON_STRING:
         /* Both backends keep a NUL after every string, so the text is a C string as it is
          * (one with a NUL inside reads up to it, as a copy would). */
-        *out = scalar.as.s.text;
+        *out = scalar->as.s.text;
         return APL_JSON_OK;
     case APL_JSON_INT:
     case APL_JSON_UINT:
     case APL_JSON_REAL:
-        number_to_text(&scalar, number, sizeof number);
+        number_to_text(scalar, number, sizeof number);
         *out = apl_arena_strndup(arena, number, strlen(number));
         return *out ? APL_JSON_OK : APL_JSON_NOMEM;
     default:
@@ -231,23 +228,57 @@ int apl_json_val_read_text(apl_json_val value, apl_arena *arena, const char **ou
     }
 }
 
-int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, const char **out_text)
+int apl_json_scalar_read_time(const apl_json_scalar *scalar, apilo_opt_time *out,
+                              const char **out_text)
 {
-    apl_json_scalar scalar;
     apilo_time parsed;
 
-    if (!present(value, &scalar))
+    if (!present(scalar))
         return APL_JSON_ABSENT;
-    if (scalar.kind != APL_JSON_STRING)
+    if (scalar->kind != APL_JSON_STRING)
         return APL_JSON_BAD_TYPE;
-    if (apilo_time_parse(&parsed, scalar.as.s.text) != APILO_OK)
+    if (apilo_time_parse(&parsed, scalar->as.s.text) != APILO_OK)
         return APL_JSON_BAD_TYPE;
 
     if (out_text)
-        *out_text = scalar.as.s.text;
+        *out_text = scalar->as.s.text;
     out->set = 1;
     out->value = parsed;
     return APL_JSON_OK;
+}
+
+/* ---- views ------------------------------------------------------------------------------ */
+
+int apl_json_val_read_int(apl_json_val value, apilo_opt_int *out)
+{
+    apl_json_scalar scalar;
+
+    apl_json_val_scalar(value, &scalar);
+    return apl_json_scalar_read_int(&scalar, out);
+}
+
+int apl_json_val_read_bool(apl_json_val value, apilo_opt_bool *out)
+{
+    apl_json_scalar scalar;
+
+    apl_json_val_scalar(value, &scalar);
+    return apl_json_scalar_read_bool(&scalar, out);
+}
+
+int apl_json_val_read_text(apl_json_val value, apl_arena *arena, const char **out)
+{
+    apl_json_scalar scalar;
+
+    apl_json_val_scalar(value, &scalar);
+    return apl_json_scalar_read_text(&scalar, arena, out);
+}
+
+int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, const char **out_text)
+{
+    apl_json_scalar scalar;
+
+    apl_json_val_scalar(value, &scalar);
+    return apl_json_scalar_read_time(&scalar, out, out_text);
 }
 
 /* ---- by key ----------------------------------------------------------------------------- */

@@ -132,12 +132,12 @@ typedef struct apl_json_name {
 /*
  * One walk over an object's members, matching names in the backend's own loop: found[i] gets
  * the member named like the table entry i (`count` entries, `stride` bytes apart, the first at
- * `names`), or missing when absent; the last of duplicate keys wins. The search for each key
- * starts after the previous hit, since the API writes members in a fixed order. All missing
- * when `object` is not an object.
+ * `names`) and scalars[i] what apl_json_val_scalar would say of it, both missing when absent;
+ * the last of duplicate keys wins. The search for each key starts after the previous hit, since
+ * the API writes members in a fixed order. All missing when `object` is not an object.
  */
 void apl_json_object_collect(apl_json_val object, const apl_json_name *names, size_t stride,
-                             size_t count, apl_json_val *found);
+                             size_t count, apl_json_val *found, apl_json_scalar *scalars);
 
 /* Element iteration: the element count, or (size_t)-1 when `array` is not an array. */
 size_t apl_json_array_iter(apl_json_val array, apl_json_iter *iter);
@@ -152,11 +152,16 @@ int apl_json_array_next(apl_json_iter *iter, apl_json_val *value);
  */
 enum { APL_JSON_OK = 0, APL_JSON_ABSENT = 1, APL_JSON_BAD_TYPE = -1, APL_JSON_NOMEM = -2 };
 
+/* Each reader comes in two forms: from a view, and from a scalar already read (as
+ * apl_json_object_collect hands them out). */
+
 /* An integer: a JSON integer, or a string holding only a decimal integer ("1500"). */
+int apl_json_scalar_read_int(const apl_json_scalar *scalar, apilo_opt_int *out);
 int apl_json_val_read_int(apl_json_val value, apilo_opt_int *out);
 int apl_json_read_int(const apl_json *object, const char *key, apilo_opt_int *out);
 
 /* A boolean: true/false, 0/1, "0"/"1", "true"/"false". */
+int apl_json_scalar_read_bool(const apl_json_scalar *scalar, apilo_opt_bool *out);
 int apl_json_val_read_bool(apl_json_val value, apilo_opt_bool *out);
 int apl_json_read_bool(const apl_json *object, const char *key, apilo_opt_bool *out);
 
@@ -169,10 +174,14 @@ int apl_json_read_str(const apl_json *object, const char *key, char **out);
  * document (valid while it lives); a number becomes its shortest round-trip decimal text
  * (1259.98 -> "1259.98") allocated in `arena`.
  */
+int apl_json_scalar_read_text(const apl_json_scalar *scalar, struct apl_arena *arena,
+                              const char **out);
 int apl_json_val_read_text(apl_json_val value, struct apl_arena *arena, const char **out);
 
 /* A date-time string parsed with apilo_time_parse; `out_text` (may be NULL) gets the text as
  * sent, borrowed from the document. */
+int apl_json_scalar_read_time(const apl_json_scalar *scalar, apilo_opt_time *out,
+                              const char **out_text);
 int apl_json_val_read_time(apl_json_val value, apilo_opt_time *out, const char **out_text);
 int apl_json_read_time(const apl_json *object, const char *key, apilo_opt_time *out,
                        const char **out_text);

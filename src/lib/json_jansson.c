@@ -254,7 +254,7 @@ static const apl_json_name *name_at(const apl_json_name *names, size_t stride, s
 }
 
 void apl_json_object_collect(apl_json_val object, const apl_json_name *names, size_t stride,
-                             size_t count, apl_json_val *found)
+                             size_t count, apl_json_val *found, apl_json_scalar *scalars)
 {
     static const apl_json_val missing;
     apl_json_iter iter;
@@ -263,8 +263,10 @@ void apl_json_object_collect(apl_json_val object, const apl_json_name *names, si
     size_t key_len;
     size_t hint = 0;
 
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < count; i++) {
         found[i] = missing;
+        scalars[i].kind = APL_JSON_MISSING;
+    }
     if (count == 0 || apl_json_object_iter(object, &iter) != 0)
         return;
 
@@ -275,6 +277,7 @@ void apl_json_object_collect(apl_json_val object, const apl_json_name *names, si
 
             if (name->len == key_len && memcmp(name->text, key, key_len) == 0) {
                 found[i] = value;
+                apl_json_val_scalar(value, &scalars[i]);
                 hint = i + 1 < count ? i + 1 : 0;
                 break;
             }

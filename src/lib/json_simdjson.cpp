@@ -219,6 +219,51 @@ inline bool same_bytes(const char *a, const char *b, size_t len) noexcept
     return true;
 }
 
+// What apl_json_val_scalar says of an element. Each getter matches the type just read, so none
+// fails; a failure would leave "missing".
+void fill_scalar(dom::element element, apl_json_scalar *out) noexcept
+{
+    out->kind = APL_JSON_MISSING;
+    switch (element.type()) {
+    case dom::element_type::NULL_VALUE:
+        out->kind = APL_JSON_NULL;
+        break;
+    case dom::element_type::BOOL: {
+        bool flag = false;
+        if (!element.get_bool().get(flag))
+            out->kind = flag ? APL_JSON_TRUE : APL_JSON_FALSE;
+        break;
+    }
+    case dom::element_type::INT64:
+        if (!element.get_int64().get(out->as.i))
+            out->kind = APL_JSON_INT;
+        break;
+    case dom::element_type::UINT64:
+        if (!element.get_uint64().get(out->as.u))
+            out->kind = APL_JSON_UINT;
+        break;
+    case dom::element_type::DOUBLE:
+        if (!element.get_double().get(out->as.d))
+            out->kind = APL_JSON_REAL;
+        break;
+    case dom::element_type::STRING: {
+        std::string_view text;
+        if (!element.get_string().get(text)) {
+            out->kind = APL_JSON_STRING;
+            out->as.s.text = text.data();
+            out->as.s.len = text.size();
+        }
+        break;
+    }
+    case dom::element_type::OBJECT:
+        out->kind = APL_JSON_OBJECT;
+        break;
+    case dom::element_type::ARRAY:
+        out->kind = APL_JSON_ARRAY;
+        break;
+    }
+}
+
 char *copy_out(const std::string &text) noexcept
 {
     char *copy = static_cast<char *>(std::malloc(text.size() + 1));
@@ -442,50 +487,11 @@ apl_json *apl_json_val_ref(apl_json_val value)
 
 void apl_json_val_scalar(apl_json_val value, apl_json_scalar *out)
 {
-    std::memset(out, 0, sizeof *out);
-    out->kind = APL_JSON_MISSING;
-    if (!value.priv[0])
+    if (!value.priv[0]) {
+        out->kind = APL_JSON_MISSING;
         return;
-    // Each getter matches the type just read, so none fails; a failure would leave "missing".
-    dom::element element = val_element(value);
-    switch (element.type()) {
-    case dom::element_type::NULL_VALUE:
-        out->kind = APL_JSON_NULL;
-        break;
-    case dom::element_type::BOOL: {
-        bool flag = false;
-        if (!element.get_bool().get(flag))
-            out->kind = flag ? APL_JSON_TRUE : APL_JSON_FALSE;
-        break;
     }
-    case dom::element_type::INT64:
-        if (!element.get_int64().get(out->as.i))
-            out->kind = APL_JSON_INT;
-        break;
-    case dom::element_type::UINT64:
-        if (!element.get_uint64().get(out->as.u))
-            out->kind = APL_JSON_UINT;
-        break;
-    case dom::element_type::DOUBLE:
-        if (!element.get_double().get(out->as.d))
-            out->kind = APL_JSON_REAL;
-        break;
-    case dom::element_type::STRING: {
-        std::string_view text;
-        if (!element.get_string().get(text)) {
-            out->kind = APL_JSON_STRING;
-            out->as.s.text = text.data();
-            out->as.s.len = text.size();
-        }
-        break;
-    }
-    case dom::element_type::OBJECT:
-        out->kind = APL_JSON_OBJECT;
-        break;
-    case dom::element_type::ARRAY:
-        out->kind = APL_JSON_ARRAY;
-        break;
-    }
+    fill_scalar(val_element(value), out);
 }
 
 enum apl_json_kind apl_json_val_kind(apl_json_val value)
@@ -557,12 +563,14 @@ int apl_json_object_next(apl_json_iter *iter, const char **key, size_t *key_len,
 }
 
 void apl_json_object_collect(apl_json_val object, const apl_json_name *names, size_t stride,
-                             size_t count, apl_json_val *found)
+                             size_t count, apl_json_val *found, apl_json_scalar *scalars)
 {
     dom::object members;
 
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < count; i++) {
         found[i] = missing_val();
+        scalars[i].kind = APL_JSON_MISSING;
+    }
     if (count == 0 || !object.priv[0] || val_element(object).get_object().get(members))
         return;
 
@@ -578,7 +586,9 @@ void apl_json_object_collect(apl_json_val object, const apl_json_name *names, si
             const apl_json_name *name = reinterpret_cast<const apl_json_name *>(table + i * stride);
 
             if (name->len == key_len && same_bytes(name->text, key, key_len)) {
-                found[i] = make_val(doc, cursor.value());
+                dom::element value = cursor.value();
+                found[i] = make_val(doc, value);
+                fill_scalar(value, &scalars[i]);
                 hint = i + 1 < count ? i + 1 : 0;
                 break;
             }
