@@ -10,8 +10,13 @@
 
 #include "internal.h"
 
-/* Big enough for one order's parts, small enough to stay in the heap (not one mmap each). */
-#define CHUNK_DATA 16384
+/*
+ * Chunks start small, for a single order or a map, and double up to a cap for a page. Large
+ * chunks are above malloc's mmap threshold, so a freed page gives its memory back to the system
+ * at once instead of leaving it resident in the heap while the next body is parsed.
+ */
+#define CHUNK_FIRST 16384
+#define CHUNK_MAX (1024 * 1024)
 
 typedef struct apl_arena_chunk {
     struct apl_arena_chunk *next;
@@ -35,16 +40,21 @@ void *apl_arena_alloc(apl_arena *arena, size_t size)
     rounded = align_up(size ? size : 1);
 
     if (!chunk || chunk->size - chunk->used < rounded) {
-        /* A large block gets a chunk of its own, linked behind the current one, so the
-         * current chunk keeps serving small requests. */
-        size_t data_size = rounded > CHUNK_DATA / 4 ? rounded : CHUNK_DATA;
+        size_t next_size = chunk ? chunk->size * 2 : CHUNK_FIRST;
+
+        if (next_size > CHUNK_MAX)
+            next_size = CHUNK_MAX;
+        /* A block larger than a quarter of the next chunk gets a chunk of its own, linked
+         * behind the current one, so the current chunk keeps serving small requests. */
+        int own = rounded > next_size / 4;
+        size_t data_size = own ? rounded : next_size;
         apl_arena_chunk *fresh = malloc(sizeof *fresh + data_size);
 
         if (!fresh)
             return NULL;
         fresh->size = data_size;
         fresh->used = 0;
-        if (chunk && data_size != CHUNK_DATA) {
+        if (chunk && own) {
             fresh->next = chunk->next;
             chunk->next = fresh;
         } else {

@@ -88,12 +88,16 @@ struct apl_doc {
 namespace
 {
 
-// The document kept for the thread's next padded parse, with its buffers.
+// The document kept for the thread's next padded parse, with its buffers. Emptied when the
+// thread ends; a page released after that (from an atexit handler, say) is simply deleted.
 struct spare_doc {
     apl_doc *doc = nullptr;
+    bool closed = false;
     ~spare_doc()
     {
         delete doc;
+        doc = nullptr;
+        closed = true;
     }
 };
 
@@ -121,17 +125,13 @@ apl_doc *take_doc(bool reusable) noexcept
 void release_doc(apl_doc *doc) noexcept
 {
     doc->free_chunks();
-    if (doc->reusable && !spare.doc && doc->dom.capacity() <= kRetainedParserMax) {
+    if (doc->reusable && !spare.closed && !spare.doc &&
+        doc->dom.capacity() <= kRetainedParserMax) {
         spare.doc = doc;
         return;
     }
     delete doc;
 }
-
-} // namespace
-
-namespace
-{
 
 static_assert(std::is_trivially_copyable<dom::element>::value, "views copy elements as bytes");
 static_assert(std::is_trivially_copyable<dom::object::iterator>::value, "iterators as bytes");

@@ -834,12 +834,15 @@ static const char nested_error_body[] =
 static int sweep_is_effective(void)
 {
 #if SWEEP_AVAILABLE
+    /* Called through a volatile pointer: an optimising compiler may otherwise drop a malloc
+     * whose block is only freed, and the sweep would be skipped in release builds. */
+    void *(*volatile allocate)(size_t) = malloc;
     void *volatile probe;
 
     sweep.fail_at = 0;
     sweep.calls = 0;
     sweep.active = 1;
-    probe = malloc(16);
+    probe = allocate(16);
     sweep.active = 0;
     free(probe);
     return probe == NULL;
