@@ -125,8 +125,7 @@ apl_doc *take_doc(bool reusable) noexcept
 void release_doc(apl_doc *doc) noexcept
 {
     doc->free_chunks();
-    if (doc->reusable && !spare.closed && !spare.doc &&
-        doc->dom.capacity() <= kRetainedParserMax) {
+    if (doc->reusable && !spare.closed && !spare.doc && doc->dom.capacity() <= kRetainedParserMax) {
         spare.doc = doc;
         return;
     }
