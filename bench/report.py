@@ -284,30 +284,36 @@ def sandbox_section(results):
 
 
 def history(results, path):
-    """Merge this run into PATH (by backend) and return every backend's key figures."""
+    """Merge this run into PATH (one entry per backend and source revision, so a change of
+    backend or decoder keeps the figures from before it) and return every entry."""
     entries = {}
     if os.path.exists(path):
         try:
             with open(path) as f:
-                entries = json.load(f).get("backends", {})
+                entries = json.load(f).get("history", {})
         except (OSError, ValueError):
             entries = {}
-    backend = results["machine"]["backend"]
+    m = results["machine"]
+    key = "%s @ %s" % (m["backend"], m.get("revision", "unknown revision"))
 
     def per(kind, key):
         row = results.get("per_request_" + kind, {}).get("libapilo", {})
         return row[key] / row["n"] * 1e3 if key in row else None
 
     dec = results.get("decode", {}).get("rows", {}).get("libapilo", {})
-    entries[backend] = {
-        "date": results["machine"]["date"],
+    # Earlier entries of the same backend made from a tree with local changes are superseded.
+    for old in [k for k in entries if k.startswith(m["backend"] + " @ ") and
+                k.endswith(" with local changes")]:
+        del entries[old]
+    entries[key] = {
+        "date": m["date"],
         "decode_mb_s": dec["units"] / dec["cpu_s"] / 1e6 if dec.get("cpu_s") else None,
         "list_cpu_ms": per("list", "cpu_s"), "get_cpu_ms": per("get", "cpu_s"),
         "list_rss_mib": results.get("per_request_list", {}).get("libapilo", {}).get(
             "maxrss_kb", 0) / MIB or None,
     }
     with open(path, "w") as f:
-        json.dump({"backends": entries, "last_run": results}, f, indent=1, sort_keys=True,
+        json.dump({"history": entries, "last_run": results}, f, indent=1, sort_keys=True,
                   default=str)
     return entries
 
@@ -331,14 +337,15 @@ def write(results, out_path):
     sections += ["", "## 6. The sandbox alone", ""] + sandbox_section(results)
 
     hist = history(results, os.path.splitext(out_path)[0] + ".json")
-    sections += ["", "## JSON backend before/after", ""]
-    sections += table(["backend", "date", "decode MB/s", "list CPU/request (ms)",
+    sections += ["", "## Before/after: JSON backend and decoder", ""]
+    sections += table(["backend @ revision", "date", "decode MB/s", "list CPU/request (ms)",
                        "get CPU/request (ms)", "list peak RSS (MiB)"],
                       [(name, e["date"], fmt(e["decode_mb_s"], 1), fmt(e["list_cpu_ms"], 3),
                         fmt(e["get_cpu_ms"], 3), fmt(e["list_rss_mib"], 1))
-                       for name, e in sorted(hist.items())])
-    sections += ["", "One row per backend libapilo was measured with (kept in %s); a run with a "
-                 "new backend adds its row." % os.path.basename(
+                       for name, e in sorted(hist.items(), key=lambda kv: kv[1]["date"])])
+    sections += ["", "One row per JSON backend and source revision libapilo was measured at "
+                 "(kept in %s), oldest first; each row's figures come from its own run, so "
+                 "compare rows for large changes only." % os.path.basename(
                      os.path.splitext(out_path)[0] + ".json")]
 
     head = ["# libapilo benchmark results", ""]

@@ -355,6 +355,21 @@ def first_line(argv):
         return "not found"
 
 
+def revision():
+    """The source revision measured: the commit, marked when the tree has other changes."""
+    root = os.path.dirname(HERE)
+    commit = first_line(["git", "-C", root, "rev-parse", "--short", "HEAD"])
+    if commit == "not found":
+        return "unknown revision"
+    try:
+        changes = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no",
+                                  "--", ".", ":!bench/RESULTS.md", ":!bench/RESULTS.json"],
+                                 capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        changes = ""
+    return commit + (" with local changes" if changes else "")
+
+
 def machine(opts):
     model = "unknown"
     with open("/proc/cpuinfo") as f:
@@ -368,7 +383,7 @@ def machine(opts):
     backend = first_line([os.path.join(opts.bench_dir, "bench_decode"), "--backend"])
     return {
         "nproc": os.cpu_count(), "cpu": model, "memory_gib": round(mem_kb / 1048576, 1),
-        "kernel": platform.release(), "backend": backend,
+        "kernel": platform.release(), "backend": backend, "revision": revision(),
         "versions": {
             "gcc": first_line(["gcc", "--version"]),
             "libcurl": first_line(["pkg-config", "--modversion", "libcurl"]),
