@@ -8,20 +8,7 @@
 //
 // Token from APILO_BENCH_TOKEN. Prints the same JSON result line as the C programs.
 require '/usr/share/php/GuzzleHttp/autoload.php';
-
-// VmHWM: this process's own peak since exec (ru_maxrss would inherit the driver's peak).
-function peak_rss_kb(): int
-{
-    preg_match('/^VmHWM:\s+(\d+)/m', file_get_contents('/proc/self/status'), $m);
-    return (int)$m[1];
-}
-
-function cpu_seconds(): float
-{
-    $ru = getrusage();
-    return $ru['ru_utime.tv_sec'] + $ru['ru_utime.tv_usec'] / 1e6
-        + $ru['ru_stime.tv_sec'] + $ru['ru_stime.tv_usec'] / 1e6;
-}
+require __DIR__ . '/measure.php';
 
 [$mode, $base, $n] = [$argv[1], $argv[2], (int)$argv[3]];
 $ids = $mode === 'get' ? file($argv[4], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) : [];
@@ -54,8 +41,4 @@ for ($i = -1; $i < $n; $i++) {
         $units += $got;
     }
 }
-$wall = (hrtime(true) - $t0) / 1e9;
-$cpu = cpu_seconds() - $c0;
-printf("{\"client\": \"php\", \"mode\": \"%s\", \"n\": %d, \"wall_s\": %.6f, \"cpu_s\": %.6f, "
-    . "\"maxrss_kb\": %d, \"units\": %d}\n", $mode, $n, $wall, $cpu, peak_rss_kb(),
-    $units);
+print_result($mode, $n, (hrtime(true) - $t0) / 1e9, cpu_seconds() - $c0, $units);

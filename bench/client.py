@@ -6,27 +6,13 @@ connection) and bodies decoded with Response.json() into dicts and lists.
 
 Token from APILO_BENCH_TOKEN. Prints the same JSON result line as the C programs.
 """
-import json
 import os
-import resource
 import sys
 import time
 
 import requests
 
-
-def peak_rss_kb():
-    """VmHWM: this process's own peak since exec (ru_maxrss would inherit the driver's)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def cpu_seconds():
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime
+from measure import cpu_seconds, print_result
 
 
 def main():
@@ -59,10 +45,7 @@ def main():
             got = len(response.json().get("orderItems") or [])
         if i >= 0:
             units += got
-    wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
-    maxrss = peak_rss_kb()
-    print(json.dumps({"client": "python", "mode": mode, "n": n, "wall_s": wall, "cpu_s": cpu,
-                      "maxrss_kb": maxrss, "units": units}), flush=True)
+    print_result(mode, n, time.perf_counter() - t0, cpu_seconds() - c0, units)
 
 
 if __name__ == "__main__":

@@ -3,23 +3,10 @@
     python3 decode.py PAGE_FILE ITERS
 """
 import json
-import resource
 import sys
 import time
 
-
-def peak_rss_kb():
-    """VmHWM: this process's own peak since exec (ru_maxrss would inherit the driver's)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def cpu_seconds():
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime
+from measure import cpu_seconds, print_result
 
 
 def main():
@@ -32,9 +19,7 @@ def main():
         page = json.loads(text)
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     del page
-    maxrss = peak_rss_kb()
-    print(json.dumps({"client": "python", "mode": "decode", "n": iters, "wall_s": wall,
-                      "cpu_s": cpu, "maxrss_kb": maxrss, "units": len(text) * iters}))
+    print_result("decode", iters, wall, cpu, len(text) * iters)
 
 
 if __name__ == "__main__":

@@ -210,7 +210,7 @@ def per_request(r, results):
     results["sandbox_page"] = dict(orders=len(page["orders"]), bytes=len(raw_page.encode()))
 
     env = {"APILO_BENCH_TOKEN": token}
-    php, py = ["php", os.path.join(HERE, "client.php")], ["/usr/bin/python3",
+    php, py = ["php", os.path.join(HERE, "client.php")], ["/usr/bin/python3", "-B",
                                                           os.path.join(HERE, "client.py")]
     clients = [("libapilo", [bench_bin(opts, "bench_libapilo")]),
                ("raw", [bench_bin(opts, "bench_raw")]), ("php", php), ("python", py)]
@@ -227,7 +227,8 @@ def decode(r, results):
     iters = str(r.cfg["decode_iters"])
     cases = {"libapilo": [bench_bin(r.opts, "bench_decode"), page, iters],
              "php": ["php", os.path.join(HERE, "decode.php"), page, iters],
-             "python": ["/usr/bin/python3", os.path.join(HERE, "decode.py"), page, iters]}
+             "python": ["/usr/bin/python3", "-B", os.path.join(HERE, "decode.py"), page,
+                        iters]}
     results["decode"] = dict(bytes=os.path.getsize(page), rows=r.medians(cases))
 
 

@@ -761,88 +761,53 @@ apilo_status apl_parse_body(apl_json **out, apl_buf *body, apilo_error *err)
 
 /* ---- public decoders -------------------------------------------------------------------- */
 
-typedef apilo_status (*root_decoder)(void **out, apl_json *root, apilo_error *err);
-
-/* Parse text and decode it; the model takes its own reference on the document. */
-static apilo_status parse_and_decode(void **out, const char *json, size_t len, root_decoder decode,
-                                     apilo_error *err)
+/* The public decoders' common start: check the arguments and parse a copy of the text. */
+static apilo_status parse_argument(apl_json **root, int have_out, const char *json, size_t len,
+                                   apilo_error *err)
 {
-    apl_json *root = NULL;
-    apilo_status status;
-
-    *out = NULL;
-    if (!json)
+    *root = NULL;
+    if (!have_out || !json)
         return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
-
-    status = apl_parse_text(&root, json, len, err);
-    if (status != APILO_OK)
-        return status;
-    status = decode(out, root, err);
-    apl_json_decref(root);
-    return status;
-}
-
-static apilo_status decode_order_root(void **out, apl_json *root, apilo_error *err)
-{
-    apilo_order *order = NULL;
-    apilo_status status = apl_decode_order(&order, root, err);
-
-    *out = order;
-    return status;
-}
-
-static apilo_status decode_page_root(void **out, apl_json *root, apilo_error *err)
-{
-    apilo_order_page *page = NULL;
-    apilo_status status = apl_decode_order_page(&page, root, err);
-
-    *out = page;
-    return status;
-}
-
-static apilo_status decode_map_root(void **out, apl_json *root, apilo_error *err)
-{
-    apilo_map *map = NULL;
-    apilo_status status = apl_decode_map(&map, root, err);
-
-    *out = map;
-    return status;
+    return apl_parse_text(root, json, len, err);
 }
 
 apilo_status apilo_order_decode(apilo_order **out, const char *json, size_t len, apilo_error *err)
 {
-    void *model;
-    apilo_status status;
+    apl_json *root;
+    apilo_status status = parse_argument(&root, out != NULL, json, len, err);
 
-    if (!out)
-        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
-    status = parse_and_decode(&model, json, len, decode_order_root, err);
-    *out = model;
+    if (status == APILO_OK)
+        status = apl_decode_order(out, root, err);
+    else if (out)
+        *out = NULL;
+    apl_json_decref(root);
     return status;
 }
 
 apilo_status apilo_order_page_decode(apilo_order_page **out, const char *json, size_t len,
                                      apilo_error *err)
 {
-    void *model;
-    apilo_status status;
+    apl_json *root;
+    apilo_status status = parse_argument(&root, out != NULL, json, len, err);
 
-    if (!out)
-        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
-    status = parse_and_decode(&model, json, len, decode_page_root, err);
-    *out = model;
+    if (status == APILO_OK)
+        status = apl_decode_order_page(out, root, err);
+    else if (out)
+        *out = NULL;
+    apl_json_decref(root);
     return status;
 }
 
 apilo_status apilo_map_decode(apilo_map **out, const char *json, size_t len, apilo_error *err)
 {
-    void *model;
-    apilo_status status;
+    apl_json *root;
+    apilo_status status = parse_argument(&root, out != NULL, json, len, err);
 
-    if (!out)
-        return apl_error_set(err, APILO_E_INVALID, "out and json must not be NULL");
-    status = parse_and_decode(&model, json, len, decode_map_root, err);
-    *out = model;
+    if (status == APILO_OK)
+        status = apl_decode_map(out, root, err);
+    else if (out)
+        *out = NULL;
+    apl_json_decref(root);
     return status;
 }
 

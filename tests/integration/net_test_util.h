@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the transport and token tests: sandbox control calls, a client on a file
  * store in a temporary directory, and a log capture. Header-only (static inline) because every
- * test is its own executable.
+ * test is its own executable. Include it after <cmocka.h>.
  */
 #ifndef APILO_NET_TEST_UTIL_H
 #define APILO_NET_TEST_UTIL_H
@@ -126,6 +126,70 @@ static inline int login_with_fresh_code(apilo_client *client, const apl_test_san
     free(code);
     return status == APILO_OK ? 0 : -1;
 }
+
+/* A sandbox of the test's own, a token file in a temporary directory, and a log capture. */
+typedef struct net_fixture {
+    apl_test_sandbox sb;
+    char *dir;
+    char token_path[512];
+    apilo_token_store *store;
+    apilo_client *client; /* for tests that keep one client; net_fixture_stop frees it */
+    log_capture log;
+} net_fixture;
+
+static inline void net_fixture_stop(net_fixture *fx)
+{
+    if (!fx)
+        return;
+    apilo_client_free(fx->client);
+    apl_test_sandbox_stop(&fx->sb);
+    apilo_token_store_free(fx->store);
+    if (fx->dir)
+        apl_test_rmtree(fx->dir);
+    free(fx->dir);
+    apl_buf_free(&fx->log.text);
+    free(fx);
+}
+
+/* Start a sandbox with `sandbox_args` (NULL-terminated, may be NULL); NULL on failure. */
+static inline net_fixture *net_fixture_start(const char *const *sandbox_args)
+{
+    net_fixture *fx = calloc(1, sizeof(*fx));
+
+    if (!fx)
+        return NULL;
+    if (apl_test_sandbox_start(&fx->sb, sandbox_args) != 0) {
+        free(fx);
+        return NULL;
+    }
+    fx->dir = apl_test_tmpdir();
+    if (!fx->dir) {
+        net_fixture_stop(fx);
+        return NULL;
+    }
+    snprintf(fx->token_path, sizeof(fx->token_path), "%s/tokens.json", fx->dir);
+    if (apilo_token_store_file_new(&fx->store, fx->token_path, NULL) != APILO_OK) {
+        net_fixture_stop(fx);
+        return NULL;
+    }
+    return fx;
+}
+
+/* main() of a test program: the group runs between libapilo's global init and cleanup. */
+static inline int run_net_tests(const char *name, const struct CMUnitTest *tests, size_t count,
+                                CMFixtureFunction group_setup, CMFixtureFunction group_teardown)
+{
+    int failed;
+
+    if (apilo_global_init() != APILO_OK)
+        return 1;
+    failed = _cmocka_run_group_tests(name, tests, count, group_setup, group_teardown);
+    apilo_global_cleanup();
+    return failed;
+}
+
+#define RUN_NET_TESTS(tests, setup, teardown)                                                      \
+    run_net_tests(#tests, tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
 
 /* How many logged requests went to a path starting with `prefix`. */
 static inline size_t count_requests(json_t *list, const char *prefix)

@@ -15,35 +15,19 @@
 
 #include "net_test_util.h"
 
-typedef struct fixture {
-    apl_test_sandbox sb;
-    char *dir;
-    char path[512];
-    apilo_token_store *store;
-    log_capture log;
-} fixture;
+typedef net_fixture fixture;
 
 static fixture *start(const char *const *args)
 {
-    fixture *fx = calloc(1, sizeof(*fx));
+    fixture *fx = net_fixture_start(args);
 
     assert_non_null(fx);
-    assert_int_equal(apl_test_sandbox_start(&fx->sb, args), 0);
-    fx->dir = apl_test_tmpdir();
-    assert_non_null(fx->dir);
-    snprintf(fx->path, sizeof(fx->path), "%s/tokens.json", fx->dir);
-    assert_int_equal(apilo_token_store_file_new(&fx->store, fx->path, NULL), APILO_OK);
     return fx;
 }
 
 static void stop(fixture *fx)
 {
-    apl_test_sandbox_stop(&fx->sb);
-    apilo_token_store_free(fx->store);
-    apl_test_rmtree(fx->dir);
-    free(fx->dir);
-    apl_buf_free(&fx->log.text);
-    free(fx);
+    net_fixture_stop(fx);
 }
 
 static apilo_client *new_client(fixture *fx, long refresh_margin_s)
@@ -101,7 +85,7 @@ static void test_login_then_calls(void **state)
 
     (void)state;
     assert_int_equal(login_with_fresh_code(client, &fx->sb), 0);
-    assert_int_equal(stat(fx->path, &info), 0);
+    assert_int_equal(stat(fx->token_path, &info), 0);
     assert_int_equal(info.st_mode & 0777, 0600);
 
     assert_int_equal(apilo_connection_test(client, &content, &err), APILO_OK);
@@ -155,13 +139,13 @@ static void test_code_reused_is_refused(void **state)
     (void)state;
     assert_non_null(code);
     assert_int_equal(apilo_auth_login(client, code, &err), APILO_OK);
-    before = read_whole(fx->path);
+    before = read_whole(fx->token_path);
 
     assert_int_equal(apilo_auth_login(second, code, &err), APILO_E_AUTH);
     assert_int_equal(err.http_status, 403);
     assert_non_null(err.message);
     assert_null(strstr(err.message, code));
-    after = read_whole(fx->path);
+    after = read_whole(fx->token_path);
     assert_string_equal(before, after);
     /* The code was sent once per login: never replayed automatically. */
     assert_int_equal(sandbox_stat(&fx->sb, "tokenRequests"), 2);
@@ -276,12 +260,12 @@ static void test_spent_refresh_token(void **state)
 
     (void)state;
     assert_int_equal(login_with_fresh_code(client, &fx->sb), 0);
-    old_file = read_whole(fx->path);
+    old_file = read_whole(fx->token_path);
     assert_int_equal(apilo_token_store_load(fx->store, &old, NULL), APILO_OK);
     assert_int_equal(apilo_auth_refresh(client, &err), APILO_OK);
 
     /* Put the spent pair back, as a restored backup would. */
-    write_whole(fx->path, old_file);
+    write_whole(fx->token_path, old_file);
     later = new_client(fx, -1);
     assert_int_equal(apilo_auth_refresh(later, &err), APILO_E_AUTH);
     assert_int_equal(err.http_status, 403);
@@ -368,10 +352,15 @@ static void test_secrets_never_logged(void **state)
 
 static void test_options_validation(void **state)
 {
-    static const char *const bad[] = {"http://example.com", "http://10.0.0.1:8080",
-                                      "ftp://127.0.0.1", "not a url", "",
-                                      "http://127.0.0.1:1?x=1", "http://127.0.0.1:1/#f",
-                                      "http://user:pw@127.0.0.1:1", "https://a.apilo.com/?"};
+    static const char *const bad[] = {"http://example.com",
+                                      "http://10.0.0.1:8080",
+                                      "ftp://127.0.0.1",
+                                      "not a url",
+                                      "",
+                                      "http://127.0.0.1:1?x=1",
+                                      "http://127.0.0.1:1/#f",
+                                      "http://user:pw@127.0.0.1:1",
+                                      "https://a.apilo.com/?"};
     static const char *const good[] = {"https://client1000.apilo.com/", "http://127.0.0.2:1",
                                        "http://localhost:8080", "http://[::1]:9000"};
     apilo_options options = APILO_OPTIONS_INIT;
@@ -410,9 +399,5 @@ int main(void)
         cmocka_unit_test(test_secrets_never_logged),
     };
 
-    if (apilo_global_init() != APILO_OK)
-        return 1;
-    int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apilo_global_cleanup();
-    return failed;
+    return RUN_NET_TESTS(tests, NULL, NULL);
 }

@@ -147,11 +147,6 @@ int main(void)
         cmocka_unit_test(test_eight_processes_one_refresh),
         cmocka_unit_test(test_two_processes_expired_by_time),
     };
-    int failed;
 
-    if (apilo_global_init() != APILO_OK)
-        return 1;
-    failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apilo_global_cleanup();
-    return failed;
+    return RUN_NET_TESTS(tests, NULL, NULL);
 }

@@ -14,48 +14,30 @@
 
 #include "net_test_util.h"
 
-typedef struct fixture {
-    apl_test_sandbox sb;
-    char *dir;
-    apilo_token_store *store;
-    apilo_client *client;
-    log_capture log;
-} fixture;
+typedef net_fixture fixture;
 
 static int group_setup(void **state)
 {
     const char *const args[] = {"--seed-orders", "1200", "--no-rate-limit", NULL};
-    fixture *fx = calloc(1, sizeof(*fx));
-    char path[512];
+    fixture *fx = net_fixture_start(args);
     apilo_options options;
 
-    if (!fx || apilo_global_init() != APILO_OK || apl_test_sandbox_start(&fx->sb, args) != 0)
-        return -1;
-    fx->dir = apl_test_tmpdir();
-    snprintf(path, sizeof(path), "%s/tokens.json", fx->dir);
-    if (apilo_token_store_file_new(&fx->store, path, NULL) != APILO_OK)
+    if (!fx)
         return -1;
     options = test_options(&fx->sb, fx->store, &fx->log);
     options.log_level = APILO_LOG_WARN;
     if (apilo_client_new(&fx->client, &options, NULL) != APILO_OK ||
-        login_with_fresh_code(fx->client, &fx->sb) != 0)
+        login_with_fresh_code(fx->client, &fx->sb) != 0) {
+        net_fixture_stop(fx); /* cmocka skips the teardown of a failed setup */
         return -1;
+    }
     *state = fx;
     return 0;
 }
 
 static int group_teardown(void **state)
 {
-    fixture *fx = *state;
-
-    apilo_client_free(fx->client);
-    apl_test_sandbox_stop(&fx->sb);
-    apilo_token_store_free(fx->store);
-    apl_test_rmtree(fx->dir);
-    free(fx->dir);
-    apl_buf_free(&fx->log.text);
-    free(fx);
-    apilo_global_cleanup();
+    net_fixture_stop(*state);
     return 0;
 }
 
@@ -540,5 +522,5 @@ int main(void)
         cmocka_unit_test_setup(test_zero_values_are_sent, before_each),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return RUN_NET_TESTS(tests, group_setup, group_teardown);
 }

@@ -15,48 +15,41 @@
 
 #include "net_test_util.h"
 
-typedef struct fixture {
-    apl_test_sandbox sb;
-    char *dir;
-    apilo_token_store *store;
-    log_capture log;
-} fixture;
+typedef net_fixture fixture;
 
 static fixture *start(const char *const *args)
 {
-    fixture *fx = calloc(1, sizeof(*fx));
-    char path[512];
+    fixture *fx = net_fixture_start(args);
 
     assert_non_null(fx);
-    assert_int_equal(apl_test_sandbox_start(&fx->sb, args), 0);
-    fx->dir = apl_test_tmpdir();
-    snprintf(path, sizeof(path), "%s/tokens.json", fx->dir);
-    assert_int_equal(apilo_token_store_file_new(&fx->store, path, NULL), APILO_OK);
     return fx;
 }
 
 static void stop(fixture *fx)
 {
-    apl_test_sandbox_stop(&fx->sb);
-    apilo_token_store_free(fx->store);
-    apl_test_rmtree(fx->dir);
-    free(fx->dir);
-    apl_buf_free(&fx->log.text);
-    free(fx);
+    net_fixture_stop(fx);
 }
 
-/* A logged-in client; `max_wait` caps one wait, retries are 3. */
-static apilo_client *ready_client(fixture *fx, double max_wait)
+/* A logged-in client making `retries` retries of at most `max_wait` s each; timeout_ms 0 keeps
+ * the default. The sandbox's log starts empty after the login. */
+static apilo_client *client_with_retries(fixture *fx, int retries, double max_wait, long timeout_ms)
 {
     apilo_options options = test_options(&fx->sb, fx->store, &fx->log);
     apilo_client *client = NULL;
 
     options.retry_max_wait_s = max_wait;
-    options.max_retries = 3;
+    options.max_retries = retries;
+    if (timeout_ms > 0)
+        options.timeout_ms = timeout_ms;
     assert_int_equal(apilo_client_new(&client, &options, NULL), APILO_OK);
     assert_int_equal(login_with_fresh_code(client, &fx->sb), 0);
     assert_int_equal(sandbox_reset_log(&fx->sb), 0);
     return client;
+}
+
+static apilo_client *ready_client(fixture *fx, double max_wait)
+{
+    return client_with_retries(fx, 3, max_wait, 0);
 }
 
 static void fault_429(fixture *fx, int count, const char *retry_after)
@@ -206,17 +199,11 @@ static void test_503_retried(void **state)
 static void test_timeouts_read_and_write(void **state)
 {
     fixture *fx = start(NULL);
-    apilo_options options = test_options(&fx->sb, fx->store, NULL);
-    apilo_client *client = NULL;
+    apilo_client *client = client_with_retries(fx, 2, 0.05, 300);
     apilo_error err = APILO_ERROR_INIT;
     apilo_client_stats stats;
 
     (void)state;
-    options.max_retries = 2;
-    options.retry_max_wait_s = 0.05;
-    options.timeout_ms = 300;
-    assert_int_equal(apilo_client_new(&client, &options, NULL), APILO_OK);
-    assert_int_equal(login_with_fresh_code(client, &fx->sb), 0);
     assert_int_equal(sandbox_fault(&fx->sb, "{\"delayMs\": 1500}"), 0);
 
     assert_int_equal(apilo_connection_test(client, NULL, &err), APILO_E_TRANSPORT);
@@ -232,7 +219,8 @@ static void test_timeouts_read_and_write(void **state)
     apilo_error_clear(&err);
 
     apl_sleep(1.6); /* let the sandbox finish the delayed answers before counting */
-    assert_int_equal(sandbox_stat(&fx->sb, "tokenRequests"), 1 + 1);
+    /* The log was reset after the login: one refresh, never repeated. */
+    assert_int_equal(sandbox_stat(&fx->sb, "tokenRequests"), 1);
 
     apilo_client_free(client);
     stop(fx);
@@ -241,16 +229,11 @@ static void test_timeouts_read_and_write(void **state)
 static void test_connection_refused_retried_on_read(void **state)
 {
     fixture *fx = start(NULL);
-    apilo_options options = test_options(&fx->sb, fx->store, NULL);
-    apilo_client *client = NULL;
+    apilo_client *client = client_with_retries(fx, 2, 0.05, 0);
     apilo_error err = APILO_ERROR_INIT;
     apilo_client_stats stats;
 
     (void)state;
-    options.max_retries = 2;
-    options.retry_max_wait_s = 0.05;
-    assert_int_equal(apilo_client_new(&client, &options, NULL), APILO_OK);
-    assert_int_equal(login_with_fresh_code(client, &fx->sb), 0);
     apl_test_sandbox_stop(&fx->sb);
 
     assert_int_equal(apilo_connection_test(client, NULL, &err), APILO_E_TRANSPORT);
@@ -338,11 +321,6 @@ int main(void)
         cmocka_unit_test(test_code_exchange_never_retried),
         cmocka_unit_test(test_rate_governor),
     };
-    int failed;
 
-    if (apilo_global_init() != APILO_OK)
-        return 1;
-    failed = cmocka_run_group_tests(tests, NULL, NULL);
-    apilo_global_cleanup();
-    return failed;
+    return RUN_NET_TESTS(tests, NULL, NULL);
 }
