@@ -31,8 +31,8 @@ static apilo_status decode_tokens(const apl_response *response, apilo_token_set 
     apl_json *root = NULL;
     apilo_status status;
 
-    /* Parsed from a copy, never in place: see apl_json_parse on documents kept for reuse. */
-    status = apl_parse_text(&root, response->body.data, response->body.len, err);
+    /* Tokens: never parsed in place into a document kept for reuse, and wiped after. */
+    status = apl_parse_secret(&root, response->body.data, response->body.len, err);
     if (status != APILO_OK)
         return status;
     status = apl_decode_token_response(out, root, err);
@@ -106,7 +106,7 @@ out:
     apl_free_secret(text);
     /* The answer holds the new tokens. */
     if (response.body.data)
-        memset(response.body.data, 0, response.body.len);
+        explicit_bzero(response.body.data, response.body.len);
     apl_response_free(&response);
     return status;
 }

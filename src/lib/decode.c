@@ -748,6 +748,14 @@ apilo_status apl_parse_text(apl_json **out, const char *text, size_t len, apilo_
     return *out ? APILO_OK : parse_failed(err, reason);
 }
 
+apilo_status apl_parse_secret(apl_json **out, const char *text, size_t len, apilo_error *err)
+{
+    char reason[200];
+
+    *out = apl_json_parse(text ? text : "", text ? len : 0, APL_JSON_SECRET, reason, sizeof reason);
+    return *out ? APILO_OK : parse_failed(err, reason);
+}
+
 apilo_status apl_parse_body(apl_json **out, apl_buf *body, apilo_error *err)
 {
     char reason[200];
@@ -755,7 +763,7 @@ apilo_status apl_parse_body(apl_json **out, apl_buf *body, apilo_error *err)
     /* The parser reads ahead in blocks: give it the padding it needs and skip its copy. */
     if (apl_buf_pad(body, APL_JSON_PADDING) != 0)
         return apl_parse_text(out, body->data, body->len, err);
-    *out = apl_json_parse(body->data, body->len, 1, reason, sizeof reason);
+    *out = apl_json_parse(body->data, body->len, APL_JSON_PADDED, reason, sizeof reason);
     return *out ? APILO_OK : parse_failed(err, reason);
 }
 

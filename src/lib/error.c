@@ -3,6 +3,7 @@
  * (README §9), and a one-line rendering for people and logs.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,16 +184,33 @@ static int has_error_members(const apl_json *body)
     return 0;
 }
 
-static int push_field_error(apilo_error *err, const apl_json *entry)
+/* Room for one more field error. The array doubles when its count reaches a power of two, so a
+ * body listing many errors costs linear time, not a copy per error. */
+static int reserve_field_error(apilo_error *err)
+{
+    size_t count = err->errors_count;
+    apilo_field_error *grown;
+
+    if (count != 0 && (count & (count - 1)) != 0)
+        return 0;
+    if (count > SIZE_MAX / 2 / sizeof *grown)
+        return -1;
+    grown = realloc(err->errors, (count ? count * 2 : 4) * sizeof *grown);
+    if (!grown)
+        return -1;
+    err->errors = grown;
+    return 0;
+}
+
+static int push_field_error(apilo_error *err, apl_json_val entry)
 {
     apilo_field_error item = {NULL, NULL, 0, 0};
     apilo_opt_int code = {0, 0};
-    apilo_field_error *grown;
 
-    if (apl_json_read_str(entry, "field", &item.field) == APL_JSON_NOMEM ||
-        apl_json_read_str(entry, "message", &item.message) == APL_JSON_NOMEM)
+    if (apl_json_val_read_str(apl_json_val_get(entry, "field"), &item.field) == APL_JSON_NOMEM ||
+        apl_json_val_read_str(apl_json_val_get(entry, "message"), &item.message) == APL_JSON_NOMEM)
         goto fail;
-    if (apl_json_read_int(entry, "code", &code) == APL_JSON_OK) {
+    if (apl_json_val_read_int(apl_json_val_get(entry, "code"), &code) == APL_JSON_OK) {
         item.has_code = 1;
         item.code = code.value;
     }
@@ -201,10 +219,8 @@ static int push_field_error(apilo_error *err, const apl_json *entry)
     if (!item.field && !item.message && !item.has_code)
         return 0;
 
-    grown = realloc(err->errors, (err->errors_count + 1) * sizeof *grown);
-    if (!grown)
+    if (reserve_field_error(err) != 0)
         goto fail;
-    err->errors = grown;
     err->errors[err->errors_count++] = item;
     return 0;
 
@@ -214,17 +230,22 @@ fail:
     return -1;
 }
 
-/* Depth-first, so a nested error follows the error that contains it. */
-static int flatten_errors(apilo_error *err, const apl_json *parent, int depth)
+/*
+ * Depth-first, so a nested error follows the error that contains it. The list is walked with an
+ * iterator: reaching element i by index costs i steps on simdjson's tape, which made a long
+ * "errors" array take quadratic time.
+ */
+static int flatten_errors(apilo_error *err, apl_json_val parent, int depth)
 {
-    const apl_json *list = apl_json_get(parent, "errors");
+    apl_json_iter iter;
+    apl_json_val entry;
 
-    if (depth > MAX_ERROR_DEPTH || !apl_json_is_array(list))
+    if (depth > MAX_ERROR_DEPTH ||
+        apl_json_array_iter(apl_json_val_get(parent, "errors"), &iter) == (size_t)-1)
         return 0;
 
-    for (size_t i = 0; i < apl_json_array_size(list); i++) {
-        const apl_json *entry = apl_json_array_at(list, i);
-        if (!apl_json_is_object(entry))
+    while (apl_json_array_next(&iter, &entry)) {
+        if (apl_json_val_kind(entry) != APL_JSON_OBJECT)
             continue;
         if (push_field_error(err, entry) != 0)
             return -1;
@@ -246,7 +267,7 @@ static void fill_from_body(apilo_error *err, const apl_json *body)
         err->has_api_code = 1;
         err->api_code = code.value;
     }
-    flatten_errors(err, body, 0);
+    flatten_errors(err, apl_json_view(body), 0);
 
     /* An empty message string is as good as none; the fallback sentence is more useful. */
     if (err->message && err->message[0] == '\0') {

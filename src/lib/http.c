@@ -240,6 +240,17 @@ static int add_bearer(struct curl_slist **list, const char *token)
     return rc;
 }
 
+/* A token is printable ASCII without spaces; anything else (a CR or LF above all, which would
+ * start a header of its own) means a damaged token store or answer, never a token to send. */
+static int token_fits_header(const char *token)
+{
+    for (const unsigned char *p = (const unsigned char *)token; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7f)
+            return 0;
+    }
+    return token[0] != '\0';
+}
+
 static struct curl_slist *build_headers(const apilo_client *client, const apl_http_request *request)
 {
     struct curl_slist *list = NULL;
@@ -419,12 +430,17 @@ apilo_status apl_http_perform(apilo_client *client, const apl_http_request *requ
                               apl_response *out, apilo_error *err)
 {
     exchange ex;
-    struct curl_slist *headers = build_headers(client, request);
+    struct curl_slist *headers;
     char errbuf[CURL_ERROR_SIZE];
     apilo_status status = APILO_OK;
 
     memset(&ex, 0, sizeof(ex));
     ex.response = out;
+    if (request->auth == APL_AUTH_BEARER && request->bearer && !token_fits_header(request->bearer))
+        return apl_error_set(err, APILO_E_AUTH,
+                             "the stored access token is damaged (it holds spaces or control "
+                             "characters); log in again");
+    headers = build_headers(client, request);
     if (!headers)
         return apl_error_set(err, APILO_E_NOMEM, "out of memory");
 

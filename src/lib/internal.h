@@ -100,6 +100,8 @@ apilo_status apl_decode_token_response(apilo_token_set *out, const apl_json *roo
 
 /* Parse text (copied by the parser); APILO_E_DECODE with the parser's reason on failure. */
 apilo_status apl_parse_text(apl_json **out, const char *text, size_t len, apilo_error *err);
+/* Parse text holding secrets (APL_JSON_SECRET); same errors, which never quote the text. */
+apilo_status apl_parse_secret(apl_json **out, const char *text, size_t len, apilo_error *err);
 /* Parse a response body in place: the buffer gets the parser's padding; same errors. */
 apilo_status apl_parse_body(apl_json **out, apl_buf *body, apilo_error *err);
 

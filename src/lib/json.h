@@ -70,12 +70,18 @@ typedef struct apl_json_scalar {
 /* Bytes past the end of a text the parser may read when told the text is padded. */
 #define APL_JSON_PADDING 64
 
-/*
- * Parse text. NULL on failure, with a short reason (position included) in errbuf. With
- * `padded` non-zero the caller promises APL_JSON_PADDING readable bytes after `len`, and the
- * parser reads the text where it is instead of copying it first.
- */
-apl_json *apl_json_parse(const char *text, size_t len, int padded, char *errbuf,
+/* Flags of apl_json_parse. */
+enum {
+    /* The caller promises APL_JSON_PADDING readable bytes after `len`: the text is parsed where
+     * it is, not copied, and the document's buffers may serve the next such parse. */
+    APL_JSON_PADDED = 1,
+    /* The text holds secrets (tokens): no copy of it outlives the call, the document's strings
+     * are wiped when it is freed, and a failure's reason never quotes it. */
+    APL_JSON_SECRET = 2
+};
+
+/* Parse text. NULL on failure, with a short reason (position included) in errbuf. */
+apl_json *apl_json_parse(const char *text, size_t len, int flags, char *errbuf,
                          size_t errbuf_size);
 
 apl_json *apl_json_incref(apl_json *value);
@@ -89,8 +95,6 @@ int apl_json_is_null(const apl_json *value); /* also true for a NULL pointer */
  * backend, whose handles are allocated on demand) when memory runs out. */
 apl_json *apl_json_get(const apl_json *object, const char *key);
 
-size_t apl_json_array_size(const apl_json *array);                /* 0 when not an array */
-apl_json *apl_json_array_at(const apl_json *array, size_t index); /* borrowed */
 
 /* Compact serialisation (malloc), or NULL on OOM. */
 char *apl_json_dump(const apl_json *value);

@@ -31,12 +31,14 @@ static apl_json_val json_val(const json_t *value)
     return view;
 }
 
-apl_json *apl_json_parse(const char *text, size_t len, int padded, char *errbuf, size_t errbuf_size)
+apl_json *apl_json_parse(const char *text, size_t len, int flags, char *errbuf, size_t errbuf_size)
 {
     json_error_t error;
     json_t *root;
 
-    (void)padded; /* jansson reads exactly `len` bytes either way */
+    /* jansson reads exactly `len` bytes, so padding changes nothing. Its strings are freed
+     * unwiped: APL_JSON_SECRET is honoured only by the simdjson backend. */
+    (void)flags;
     if (errbuf && errbuf_size > 0)
         errbuf[0] = '\0';
     if (!text)
@@ -81,20 +83,6 @@ apl_json *apl_json_get(const apl_json *object, const char *key)
     if (!object || !key || !json_is_object(as_json(object)))
         return NULL;
     return as_apl(json_object_get(as_json(object), key));
-}
-
-size_t apl_json_array_size(const apl_json *array)
-{
-    if (!array)
-        return 0;
-    return json_array_size(as_json(array));
-}
-
-apl_json *apl_json_array_at(const apl_json *array, size_t index)
-{
-    if (!array)
-        return NULL;
-    return as_apl(json_array_get(as_json(array), index));
 }
 
 char *apl_json_dump(const apl_json *value)

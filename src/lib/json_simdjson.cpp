@@ -60,6 +60,7 @@ struct apl_doc {
     std::atomic<size_t> refs{1};
     json_t *built = nullptr;
     bool reusable = false; // parsed from a padded response body: kept for the next one
+    bool secret = false;   // its strings are wiped before its buffers are freed
     dom::document dom;
     handle_chunk first{nullptr, 0, {}};
     handle_chunk *chunks = &first;
@@ -103,11 +104,11 @@ struct spare_doc {
 
 thread_local spare_doc spare;
 
-apl_doc *take_doc(bool reusable) noexcept
+apl_doc *take_doc(bool reusable, bool secret) noexcept
 {
     apl_doc *doc = nullptr;
 
-    if (reusable && spare.doc) {
+    if (reusable && !secret && spare.doc) {
         doc = spare.doc;
         spare.doc = nullptr;
     } else {
@@ -115,15 +116,39 @@ apl_doc *take_doc(bool reusable) noexcept
         if (!doc)
             return nullptr;
     }
-    doc->reusable = reusable;
+    doc->reusable = reusable && !secret;
+    doc->secret = secret;
     doc->refs.store(1, std::memory_order_relaxed);
     return doc;
+}
+
+// Overwrite every string and key of a value in the document's string buffer, where simdjson
+// put them unescaped. Depth is bounded by simdjson's own nesting limit.
+void wipe_strings(dom::element element) noexcept
+{
+    std::string_view text;
+    dom::object members;
+    dom::array elements;
+
+    if (!element.get_string().get(text)) {
+        explicit_bzero(const_cast<char *>(text.data()), text.size());
+    } else if (!element.get_object().get(members)) {
+        for (auto cursor = members.begin(); cursor != members.end(); ++cursor) {
+            explicit_bzero(const_cast<char *>(cursor.key_c_str()), cursor.key_length());
+            wipe_strings(cursor.value());
+        }
+    } else if (!element.get_array().get(elements)) {
+        for (dom::element item : elements)
+            wipe_strings(item);
+    }
 }
 
 // Only bodies parsed in place are kept (never the token endpoint's answers, which are parsed
 // from a copy), and only up to the size the retained parser handles.
 void release_doc(apl_doc *doc) noexcept
 {
+    if (doc->secret && doc->dom.capacity() > 0)
+        wipe_strings(doc->dom.root());
     doc->free_chunks();
     if (doc->reusable && !spare.closed && !spare.doc && doc->dom.capacity() <= kRetainedParserMax) {
         spare.doc = doc;
@@ -275,14 +300,19 @@ char *copy_out(const std::string &text) noexcept
 
 // simdjson stops at the first error without saying where. A failed parse is rare and small
 // bodies are the usual culprits, so jansson reads it again to name line and column.
-void explain_failure(const char *text, size_t len, simdjson::error_code code, char *errbuf,
-                     size_t errbuf_size) noexcept
+void explain_failure(const char *text, size_t len, simdjson::error_code code, bool secret,
+                     char *errbuf, size_t errbuf_size) noexcept
 {
     json_error_t error;
     json_t *again;
 
     if (!errbuf || errbuf_size == 0)
         return;
+    // jansson would copy a secret text's strings into memory nobody wipes.
+    if (secret) {
+        std::snprintf(errbuf, errbuf_size, "%s", simdjson::error_message(code));
+        return;
+    }
     if (code == simdjson::MEMALLOC) {
         std::snprintf(errbuf, errbuf_size, "out of memory");
         return;
@@ -297,57 +327,79 @@ void explain_failure(const char *text, size_t len, simdjson::error_code code, ch
                   error.column);
 }
 
-simdjson::error_code parse_into(apl_doc *doc, const char *text, size_t len, bool padded,
+// Parse a padded text in place.
+simdjson::error_code parse_into(apl_doc *doc, const char *text, size_t len,
                                 dom::element &root) noexcept
 {
     static thread_local dom::parser retained;
 
-    // Without padding the parser copies the text into a padded buffer of its own first.
     if (len > kRetainedParserMax) {
         dom::parser own;
-        return own.parse_into_document(doc->dom, text, len, !padded).get(root);
+        return own.parse_into_document(doc->dom, text, len, false).get(root);
     }
 
     // simdjson grows buffers to exactly the size at hand, so pages of an export, each a little
     // larger than the last, would reallocate them time after time; a quarter more avoids that.
     // Untouched capacity costs address space, not memory.
-    if (padded) {
+    if (doc->reusable) {
         size_t wanted = len + len / 4;
         if (doc->dom.capacity() < len && doc->dom.allocate(wanted) != simdjson::SUCCESS)
             return simdjson::MEMALLOC;
         if (retained.capacity() < len && retained.allocate(wanted) != simdjson::SUCCESS)
             return simdjson::MEMALLOC;
     }
-    return retained.parse_into_document(doc->dom, text, len, !padded).get(root);
+    return retained.parse_into_document(doc->dom, text, len, false).get(root);
+}
+
+// Parse an unpadded text from a padded copy of our own. The parser's own copy would stay in
+// its retained buffer until a later parse overwrote it, secrets included; ours is wiped.
+simdjson::error_code parse_copy(apl_doc *doc, const char *text, size_t len,
+                                dom::element &root) noexcept
+{
+    if (len > SIZE_MAX - simdjson::SIMDJSON_PADDING)
+        return simdjson::CAPACITY;
+    char *copy = static_cast<char *>(std::malloc(len + simdjson::SIMDJSON_PADDING));
+    if (!copy)
+        return simdjson::MEMALLOC;
+    std::memcpy(copy, text, len);
+    std::memset(copy + len, 0, simdjson::SIMDJSON_PADDING);
+    simdjson::error_code code = parse_into(doc, copy, len, root);
+    if (doc->secret)
+        explicit_bzero(copy, len);
+    std::free(copy);
+    return code;
 }
 
 } // namespace
 
 extern "C" {
 
-apl_json *apl_json_parse(const char *text, size_t len, int padded, char *errbuf, size_t errbuf_size)
+apl_json *apl_json_parse(const char *text, size_t len, int flags, char *errbuf, size_t errbuf_size)
 {
     dom::element root;
+    bool padded = (flags & APL_JSON_PADDED) != 0;
+    bool secret = (flags & APL_JSON_SECRET) != 0;
 
     if (errbuf && errbuf_size > 0)
         errbuf[0] = '\0';
     if (!text) {
         text = "";
         len = 0;
-        padded = 0;
+        padded = false;
     }
 
-    apl_doc *doc = take_doc(padded != 0);
+    apl_doc *doc = take_doc(padded, secret);
     if (!doc) {
-        explain_failure(text, len, simdjson::MEMALLOC, errbuf, errbuf_size);
+        explain_failure(text, len, simdjson::MEMALLOC, secret, errbuf, errbuf_size);
         return nullptr;
     }
     // Bodies are objects or arrays, but a bare value is still valid JSON; the decoders check
     // the shape they expect and say so by name.
-    simdjson::error_code code = parse_into(doc, text, len, padded != 0, root);
+    simdjson::error_code code =
+        padded ? parse_into(doc, text, len, root) : parse_copy(doc, text, len, root);
     if (code) {
         release_doc(doc);
-        explain_failure(text, len, code, errbuf, errbuf_size);
+        explain_failure(text, len, code, secret, errbuf, errbuf_size);
         return nullptr;
     }
     // The first handle is the embedded chunk's, so this cannot fail.
@@ -391,25 +443,6 @@ apl_json *apl_json_get(const apl_json *object, const char *key)
     if (!member.priv[0])
         return nullptr;
     return new_handle(object->doc, val_element(member));
-}
-
-size_t apl_json_array_size(const apl_json *array)
-{
-    apl_json_iter iter;
-    size_t count = apl_json_array_iter(apl_json_view(array), &iter);
-
-    return count == static_cast<size_t>(-1) ? 0 : count;
-}
-
-apl_json *apl_json_array_at(const apl_json *array, size_t index)
-{
-    dom::array elements;
-    dom::element element;
-
-    if (!is_parsed(array) || array->element.get_array().get(elements) ||
-        elements.at(index).get(element))
-        return nullptr;
-    return new_handle(array->doc, element);
 }
 
 char *apl_json_dump(const apl_json *value)

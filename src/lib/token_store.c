@@ -235,7 +235,8 @@ static apilo_status file_load(void *ctx, apilo_token_set *out, apilo_error *err)
     close(fd);
 
     /* The parser's reason may quote the file, which holds secrets: it is not passed on. */
-    root = apl_json_parse(text.data ? text.data : "", text.len, 0, reason, sizeof(reason));
+    root = apl_json_parse(text.data ? text.data : "", text.len, APL_JSON_SECRET, reason,
+                          sizeof(reason));
     if (!root) {
         status = corrupt(err, fs->path, "not JSON");
         goto out;
@@ -247,7 +248,7 @@ static apilo_status file_load(void *ctx, apilo_token_set *out, apilo_error *err)
 
 out:
     if (text.data)
-        memset(text.data, 0, text.len);
+        explicit_bzero(text.data, text.len);
     apl_buf_free(&text);
     return status;
 }

@@ -285,6 +285,29 @@ static void test_spent_refresh_token(void **state)
     stop(fx);
 }
 
+/* A token holding CR/LF (a damaged or forged store) is never sent: it would add headers. */
+static void test_damaged_token_not_sent(void **state)
+{
+    fixture *fx = start(NULL);
+    apilo_client *client = new_client(fx, -1);
+    apilo_error err = APILO_ERROR_INIT;
+
+    (void)state;
+    write_whole(fx->token_path,
+                "{\"accessToken\":\"abc\\r\\nX-Injected: yes\","
+                "\"accessTokenExpireAt\":\"2099-01-01T00:00:00+0000\","
+                "\"refreshToken\":\"def\",\"refreshTokenExpireAt\":\"2099-01-01T00:00:00+0000\"}");
+    assert_int_equal(sandbox_reset_log(&fx->sb), 0);
+    assert_int_equal(apilo_connection_test(client, NULL, &err), APILO_E_AUTH);
+    assert_non_null(strstr(err.message, "damaged"));
+    assert_null(strstr(err.message, "Injected"));
+    assert_int_equal(sandbox_stat(&fx->sb, "requests"), 0);
+
+    apilo_error_clear(&err);
+    apilo_client_free(client);
+    stop(fx);
+}
+
 static void test_wrong_secret(void **state)
 {
     fixture *fx = start(NULL);
@@ -395,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_refresh_on_401_then_one_replay),
         cmocka_unit_test(test_second_401_goes_to_caller),
         cmocka_unit_test(test_spent_refresh_token),
+        cmocka_unit_test(test_damaged_token_not_sent),
         cmocka_unit_test(test_wrong_secret),
         cmocka_unit_test(test_secrets_never_logged),
     };

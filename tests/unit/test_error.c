@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,36 @@ static void test_nested_errors_are_flattened_in_order(void **state)
     assert_string_equal(err.errors[4].field, "deep");
     assert_int_equal(err.errors[4].code, 3);
     apilo_error_clear(&err);
+}
+
+/* A long list is read whole and in order (it once cost quadratic time on simdjson's tape). */
+static void test_long_error_list(void **state)
+{
+    enum { COUNT = 20000 };
+    apl_buf body = APL_BUF_INIT;
+    apilo_error err = APILO_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(apl_buf_puts(&body, "{\"message\":\"many\",\"errors\":["), 0);
+    for (int i = 0; i < COUNT; i++)
+        assert_int_equal(apl_buf_printf(&body, "%s{\"field\":\"f%d\",\"code\":%d}",
+                                        i ? "," : "", i, i),
+                         0);
+    assert_int_equal(apl_buf_puts(&body, "]}"), 0);
+
+    assert_int_equal(apl_error_from_http(&err, 422, body.data, body.len, "POST", "/x/"),
+                     APILO_E_API);
+    assert_int_equal(err.errors_count, COUNT);
+    for (int i = 0; i < COUNT; i += 997) {
+        char field[16];
+
+        snprintf(field, sizeof field, "f%d", i);
+        assert_string_equal(err.errors[i].field, field);
+        assert_int_equal(err.errors[i].code, i);
+    }
+    assert_string_equal(err.errors[COUNT - 1].field, "f19999");
+    apilo_error_clear(&err);
+    apl_buf_free(&body);
 }
 
 static void test_status_mapping(void **state)
@@ -277,6 +308,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture_error_body_is_read),
         cmocka_unit_test(test_nested_errors_are_flattened_in_order),
+        cmocka_unit_test(test_long_error_list),
         cmocka_unit_test(test_status_mapping),
         cmocka_unit_test(test_empty_and_foreign_bodies_are_tolerated),
         cmocka_unit_test(test_path_keeps_only_path_and_query),
