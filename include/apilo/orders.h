@@ -209,7 +209,9 @@ APILO_EXTERN void apilo_order_page_free(apilo_order_page *page);
 /*
  * Iterate over every order matching a query, one page in memory at a time. Every page request
  * carries the caller's full query; only offset changes, advancing by the rows received. Stops
- * when offset reaches totalCount or a page is empty; `max_items` > 0 stops earlier.
+ * at an empty page, or when offset reaches totalCount after a page shorter than asked for; a
+ * full page at totalCount is followed by one more request, so a totalCount that is too small
+ * loses no orders. `max_items` > 0 stops earlier.
  */
 typedef struct apilo_orders_iter apilo_orders_iter;
 

@@ -83,6 +83,7 @@ struct apilo_orders_iter {
     uint64_t pages;
     int mismatch;
     int finished;
+    int last_page_full; /* the last page had all the rows asked for: more may follow */
     apilo_order_page *page;
     size_t index;
 };
@@ -217,6 +218,7 @@ static apilo_status fetch_page(apilo_orders_iter *iter, apilo_error *err)
 
     if (page->page_result_count.set && page->page_result_count.value != (int64_t)page->count)
         note_mismatch(iter, "pageResultCount differs from the rows in the page");
+    iter->last_page_full = page->count >= (size_t)iter->page_size;
     iter->offset += (int64_t)page->count;
     if (iter->total >= 0 && iter->offset > iter->total)
         note_mismatch(iter, "more rows arrived than totalCount announced");
@@ -239,7 +241,10 @@ apilo_status apilo_orders_iter_next(apilo_orders_iter *iter, const apilo_order *
         return APILO_ITER_OVER;
 
     while (!iter->page || iter->index >= iter->page->count) {
-        if (iter->finished || (iter->total >= 0 && iter->offset >= iter->total)) {
+        /* A full page at totalCount is followed by one more request: a totalCount that is too
+         * small (C6) must not cut the export short. An empty answer ends it. */
+        if (iter->finished ||
+            (iter->total >= 0 && iter->offset >= iter->total && !iter->last_page_full)) {
             apilo_order_page_free(iter->page);
             iter->page = NULL;
             return APILO_ITER_OVER;
