@@ -2,9 +2,10 @@
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 300
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan valgrind bench format-check clean
+.PHONY: all deps build demo test test-unit test-asan valgrind bench fuzz format-check clean
 
 all: build
 
@@ -37,6 +38,9 @@ valgrind: build
 
 bench: build
 	@scripts/bench.sh $(BUILD_DIR)
+
+fuzz:
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)
