@@ -33,6 +33,14 @@ typedef enum apilo_log_category {
 typedef void (*apilo_log_fn)(void *userdata, apilo_log_level level,
                              apilo_log_category category, const char *message);
 
+/*
+ * Asked while the client waits (a retry's back-off, the rate governor's pause) and while a
+ * request is in flight (at least once a second); non-zero stops the call with
+ * APILO_E_CANCELLED. Meant for a flag a signal handler sets: it must be cheap and must not
+ * call back into the client.
+ */
+typedef int (*apilo_cancel_fn)(void *userdata);
+
 /* ---- tokens ----------------------------------------------------------------------------- */
 
 /* A token pair with the expiry instants the API sent (unix seconds). */
@@ -84,7 +92,7 @@ APILO_EXTERN apilo_status apilo_token_store_load(apilo_token_store *store, apilo
 
 /* ---- the client ------------------------------------------------------------------------- */
 
-#define APILO_OPTIONS_VERSION 1
+#define APILO_OPTIONS_VERSION 2
 
 /*
  * Client options. Fields are only ever appended; set `version` with APILO_OPTIONS_INIT.
@@ -108,11 +116,14 @@ typedef struct apilo_options {
     int rate_limit_requests;     /* requests allowed per window; 0 = 150; <0 = no limit */
     long rate_limit_window_ms;   /* 0 = 60000 */
     double retry_max_wait_s;     /* cap of one wait on Retry-After or backoff; 0 = 60 */
+    /* version 2 */
+    apilo_cancel_fn cancel_fn;   /* NULL = never cancelled */
+    void *cancel_userdata;
 } apilo_options;
 
 #define APILO_OPTIONS_INIT                                                                         \
     {APILO_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, APILO_LOG_WARN,  \
-     -1, -1, 0, 0, 0.0}
+     -1, -1, 0, 0, 0.0, NULL, NULL}
 
 /*
  * Create a client. Validates the options (APILO_E_INVALID names the bad one: an http URL that

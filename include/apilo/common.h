@@ -47,7 +47,8 @@ typedef enum apilo_status {
     APILO_E_RATE_LIMIT = -8,     /* 429 (or 503) after the retries ran out */
     APILO_E_DECODE = -9,         /* the response did not have the documented shape */
     APILO_E_TOKEN_STORE = -10,   /* the token store could not be read, locked or written */
-    APILO_E_NO_TOKENS = -11      /* the token store is empty: log in with a code first */
+    APILO_E_NO_TOKENS = -11,     /* the token store is empty: log in with a code first */
+    APILO_E_CANCELLED = -12      /* the options' cancel_fn asked to stop (nothing is retried) */
 } apilo_status;
 
 /* One nested error of an API error body (usually one per invalid field of a 422). */

@@ -267,6 +267,8 @@ void cli_free_secret(char *secret);
 /* Signals: SIGPIPE ignored (EPIPE is handled), the first SIGINT/SIGTERM asks to stop. */
 void cli_signals_install(void);
 int cli_interrupted(void);
+/* The library's cancel callback (apilo_options.cancel_fn): true once Ctrl-C or SIGTERM came. */
+int cli_cancel_requested(void *userdata);
 
 /* Live progress line on stderr (only when stderr is a terminal). */
 void cli_progress_update(uint64_t fetched, int64_t total, double elapsed_s);

@@ -409,8 +409,8 @@ static int resolve_lang_and_timeout(cli_config *config, const cli_flags *flags,
     origin = "--timeout";
     if (!timeout && values->timeout) {
         timeout = values->timeout;
-        origin = file_origin(where, sizeof where, config->config_path, values->timeout_line,
-                             "timeout");
+        origin =
+            file_origin(where, sizeof where, config->config_path, values->timeout_line, "timeout");
     }
     if (timeout) {
         char *end = NULL;
@@ -539,8 +539,7 @@ int cli_open_token_store(cli_context *ctx)
 /* Where a setting the library refused came from, when that was not its flag: the generic
  * report would blame the flag (--base-url) although the user never passed it. NULL when the
  * flag set it or the field is not one of these settings. */
-static const char *setting_origin(const cli_context *ctx, const char *field, char *buf,
-                                  size_t size)
+static const char *setting_origin(const cli_context *ctx, const char *field, char *buf, size_t size)
 {
     static const struct {
         const char *field;
@@ -597,6 +596,7 @@ int cli_open_client(cli_context *ctx, int need_credentials)
     options.timeout_ms = config->timeout_ms;
     options.accept_language = config->lang;
     options.log_fn = cli_log;
+    options.cancel_fn = cli_cancel_requested; /* Ctrl-C ends the client's waits at once */
     options.log_level = ctx->flags.verbose ? APILO_LOG_DEBUG
                         : ctx->flags.quiet ? APILO_LOG_ERROR
                                            : APILO_LOG_WARN;

@@ -119,12 +119,18 @@ int cli_exit_code(apilo_status status, const apilo_error *err)
     case APILO_E_DECODE:
     case APILO_E_TOKEN_STORE:
         return CLI_EXIT_FAILURE;
+    case APILO_E_CANCELLED:
+        return CLI_EXIT_INTERRUPTED;
     }
     return CLI_EXIT_UNEXPECTED;
 }
 
 int cli_report(const cli_context *ctx, apilo_status status, const apilo_error *err)
 {
+    /* Ctrl-C during a wait or a request: the user knows, so no error line. */
+    if (status == APILO_E_CANCELLED)
+        return cli_exit_code(status, err);
+
     char *text = err ? apilo_error_format(err) : NULL;
     /* A filter the library or the API (422) refused is named by the flag that set it. */
     int names_field = status == APILO_E_INVALID || status == APILO_E_API;
@@ -358,6 +364,12 @@ void cli_signals_install(void)
 
 int cli_interrupted(void)
 {
+    return interrupted != 0;
+}
+
+int cli_cancel_requested(void *userdata)
+{
+    (void)userdata;
     return interrupted != 0;
 }
 

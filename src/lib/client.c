@@ -218,6 +218,11 @@ static void copy_numbers(apilo_client *client, const apilo_options *options)
     client->log_userdata = options->log_userdata;
     client->log_level = options->log_level;
     client->store = options->token_store;
+    /* Options of version 1 end before the cancel callback. */
+    if (options->version >= 2) {
+        client->cancel_fn = options->cancel_fn;
+        client->cancel_userdata = options->cancel_userdata;
+    }
 }
 
 apilo_status apilo_client_new(apilo_client **out, const apilo_options *options, apilo_error *err)

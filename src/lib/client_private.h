@@ -30,6 +30,8 @@ struct apilo_client {
     int rate_limit_requests; /* <= 0: no limit */
     long rate_limit_window_ms;
     double retry_max_wait_s;
+    apilo_cancel_fn cancel_fn;
+    void *cancel_userdata;
 
     CURL *curl; /* one easy handle, reused so connections are kept alive */
 

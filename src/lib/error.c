@@ -61,6 +61,8 @@ const char *apilo_status_str(apilo_status status)
         return "token store failure";
     case APILO_E_NO_TOKENS:
         return "no tokens stored: log in with an authorization code first";
+    case APILO_E_CANCELLED:
+        return "cancelled";
     }
     return "unknown status";
 }

@@ -163,28 +163,79 @@ static double backoff_seconds(apilo_client *client, int attempt)
     return wait * (0.5 + 0.5 * fraction);
 }
 
-/* Wait until one more request keeps every window of the configured length within the limit. */
-static void governor_wait(apilo_client *client)
+static int cancel_requested(apilo_client *client)
+{
+    return client->cancel_fn && client->cancel_fn(client->cancel_userdata);
+}
+
+/* Sleep `seconds`, in slices when a cancel callback is set so that asking to stop ends the wait
+ * within a tenth of a second. Returns 1 when cancelled; the time waited goes to `waited`. */
+static int wait_unless_cancelled(apilo_client *client, double seconds, double *waited)
+{
+    double start = apl_monotonic();
+    double until = start + seconds;
+    int cancelled = 0;
+
+    if (!client->cancel_fn) {
+        apl_sleep(seconds);
+    } else {
+        for (;;) {
+            double left = until - apl_monotonic();
+
+            if (cancel_requested(client)) {
+                cancelled = 1;
+                break;
+            }
+            if (left <= 0)
+                break;
+            apl_sleep(left < 0.1 ? left : 0.1);
+        }
+    }
+    if (waited)
+        *waited = apl_monotonic() - start;
+    return cancelled;
+}
+
+/* libcurl's progress callback: a non-zero answer aborts the transfer. */
+static int on_progress(void *userdata, curl_off_t download_total, curl_off_t downloaded,
+                       curl_off_t upload_total, curl_off_t uploaded)
+{
+    (void)download_total;
+    (void)downloaded;
+    (void)upload_total;
+    (void)uploaded;
+    return cancel_requested(userdata);
+}
+
+/*
+ * Wait until one more request keeps every window of the configured length within the limit.
+ * Returns 1 when the wait was cancelled.
+ */
+static int governor_wait(apilo_client *client)
 {
     double oldest;
     double ready;
     double now;
 
+    double waited = 0;
+    int cancelled;
+
     if (client->rate_limit_requests <= 0 || client->ring_used < (size_t)client->rate_limit_requests)
-        return;
+        return 0;
 
     oldest = client->completed_at[client->ring_next];
     ready = oldest + (double)client->rate_limit_window_ms / 1000.0 + GOVERNOR_SLACK_S;
     now = apl_monotonic();
     if (now >= ready)
-        return;
+        return 0;
 
     apl_log(client, APILO_LOG_DEBUG, APILO_LOG_RATE,
             "rate governor: %d requests in the last %ld ms, waiting %.3f s",
             client->rate_limit_requests, client->rate_limit_window_ms, ready - now);
-    apl_sleep(ready - now);
+    cancelled = wait_unless_cancelled(client, ready - now, &waited);
     client->stats.rate_waits++;
-    client->stats.rate_wait_s += ready - now;
+    client->stats.rate_wait_s += waited;
+    return cancelled;
 }
 
 /*
@@ -335,6 +386,11 @@ static CURLcode perform_once(apilo_client *client, const apl_http_request *reque
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, ex);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, ex);
+    if (client->cancel_fn) {
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, client);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    }
     set_method(curl, request);
     set_auth(client, request);
 
@@ -405,6 +461,13 @@ static apilo_status transport_error(apilo_error *err, const apl_http_request *re
                                                                     : APILO_E_TRANSPORT;
 }
 
+static apilo_status cancelled_error(apilo_error *err, const apl_http_request *request)
+{
+    apl_error_set(err, APILO_E_CANCELLED, "%s %s was cancelled", request->method, request->path);
+    set_error_request(err, request);
+    return APILO_E_CANCELLED;
+}
+
 /* Decide whether to go again and for how long to wait first; -1 = do not retry. */
 static double retry_wait(apilo_client *client, const apl_http_request *request, CURLcode code,
                          long status, double retry_after, int attempt)
@@ -450,12 +513,19 @@ apilo_status apl_http_perform(apilo_client *client, const apl_http_request *requ
         double wait;
         CURLcode code;
 
-        governor_wait(client);
+        if (governor_wait(client)) {
+            status = cancelled_error(err, request);
+            break;
+        }
         started = apl_monotonic();
         code = perform_once(client, request, &ex, headers, errbuf);
         governor_record(client);
         client->stats.requests++;
         log_exchange(client, request, code == CURLE_OK ? out->status : 0, started, attempt);
+        if (code == CURLE_ABORTED_BY_CALLBACK) {
+            status = cancelled_error(err, request);
+            break;
+        }
 
         retry_after = code == CURLE_OK ? parse_retry_after(ex.retry_after) : -1;
         if (err)
@@ -477,7 +547,10 @@ apilo_status apl_http_perform(apilo_client *client, const apl_http_request *requ
                     "%s %s answered %ld%s; retry %d/%d in %.2f s", request->method, request->path,
                     out->status, retry_after >= 0 ? " with Retry-After" : "", attempt + 1,
                     client->max_retries, wait);
-        apl_sleep(wait);
+        if (wait_unless_cancelled(client, wait, NULL)) {
+            status = cancelled_error(err, request);
+            break;
+        }
     }
 
     free_headers(headers);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ctrl-C during an export stops cleanly: exit 130, and the partial output ends at a whole line
-# (every line is a complete order).
+# (every line is a complete order). Ctrl-C during a wait (a retry's back-off, a slow answer)
+# ends it at once, not when the wait is over.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -31,5 +32,26 @@ import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     json.loads(line)
 ' "$WORK_DIR/partial.ndjson" && pass "every line is a whole order" || fail "a broken line"
+
+# SIGINT (and SIGTERM) while the client waits for a request, or waits to retry one.
+interrupt_during() {
+    local what=$1 fault=$2 signal=$3 started elapsed rc=0
+    sandbox_send DELETE /sandbox/faults > /dev/null
+    sandbox_send POST /sandbox/faults "$fault" > /dev/null
+    started=$SECONDS
+    "$APILO_CLI_BIN" orders list --limit 5 --output ndjson > /dev/null 2> "$WORK_DIR/wait.err" &
+    cli_pid=$!
+    sleep 1
+    kill "-$signal" "$cli_pid"
+    wait "$cli_pid" || rc=$?
+    elapsed=$((SECONDS - started))
+    [[ "$rc" -eq 130 && "$elapsed" -lt 4 ]] && pass "SIG$signal during $what: 130 in ${elapsed}s" ||
+        fail "SIG$signal during $what: exit $rc after ${elapsed}s (the wait was 5 to 20 s)"
+    ! grep -q "error" "$WORK_DIR/wait.err" && pass "no error line after SIG$signal" ||
+        fail "stderr after SIG$signal: $(cat "$WORK_DIR/wait.err")"
+}
+interrupt_during "a retry's back-off" \
+    '{"status": 429, "count": 3, "retryAfter": "20", "path": "/rest/api/orders/"}' INT
+interrupt_during "a slow answer" '{"delayMs": 5000}' TERM
 
 finish

@@ -305,6 +305,64 @@ static void test_rate_governor(void **state)
     stop(fx);
 }
 
+/* A cancel callback that asks to stop once its deadline (monotonic seconds) has passed. */
+static int cancel_after(void *userdata)
+{
+    const double *deadline = userdata;
+
+    return apl_monotonic() >= *deadline;
+}
+
+/* Each wait of the client ends soon after the cancel callback says so, and nothing is retried:
+ * the rate governor's pause, a retry's back-off and a request in flight. */
+static void test_cancel_ends_every_wait(void **state)
+{
+    const char *const args[] = {"--no-rate-limit", NULL};
+    static const char *const faults[] = {
+        NULL, /* the governor: one request per 30 s, the second must wait */
+        "{\"status\": 429, \"count\": 3, \"retryAfter\": \"30\", \"path\": \"/rest/api/\"}",
+        "{\"delayMs\": 5000, \"path\": \"/rest/api/\"}",
+    };
+    fixture *fx = start(args);
+    double deadline = 0;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        apilo_options options = test_options(&fx->sb, fx->store, &fx->log);
+        apilo_client *client = NULL;
+        apilo_error err = APILO_ERROR_INIT;
+        apilo_client_stats stats;
+        double started;
+
+        options.cancel_fn = cancel_after;
+        options.cancel_userdata = &deadline;
+        options.retry_max_wait_s = 60;
+        if (!faults[i]) {
+            options.rate_limit_requests = 1;
+            options.rate_limit_window_ms = 30000;
+        }
+        deadline = 1e300;
+        assert_int_equal(apilo_client_new(&client, &options, NULL), APILO_OK);
+        assert_int_equal(login_with_fresh_code(client, &fx->sb), 0);
+        if (faults[i])
+            assert_int_equal(sandbox_fault(&fx->sb, faults[i]), 0);
+
+        started = apl_monotonic();
+        deadline = started + 0.3;
+        assert_int_equal(apilo_connection_test(client, NULL, &err), APILO_E_CANCELLED);
+        assert_true(apl_monotonic() - started < 3.5);
+        assert_int_equal(err.status, APILO_E_CANCELLED);
+        assert_non_null(strstr(err.message, "cancelled"));
+        apilo_client_get_stats(client, &stats);
+        assert_int_equal(stats.retries, i == 1 ? 1 : 0);
+
+        apilo_error_clear(&err);
+        apilo_client_free(client);
+        assert_int_equal(sandbox_call(&fx->sb, "DELETE", "/sandbox/faults", NULL), 0);
+    }
+    stop(fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_connection_refused_retried_on_read),
         cmocka_unit_test(test_code_exchange_never_retried),
         cmocka_unit_test(test_rate_governor),
+        cmocka_unit_test(test_cancel_ends_every_wait),
     };
 
     return RUN_NET_TESTS(tests, NULL, NULL);
