@@ -76,7 +76,8 @@ enum {
      * it is, not copied, and the document's buffers may serve the next such parse. */
     APL_JSON_PADDED = 1,
     /* The text holds secrets (tokens): no copy of it outlives the call, the document's strings
-     * are wiped when it is freed, and a failure's reason never quotes it. */
+     * are wiped when it is freed, and a failure's reason never quotes it. (What a failed parse
+     * had already unescaped is freed unwiped: the broken document cannot be walked.) */
     APL_JSON_SECRET = 2
 };
 

@@ -61,6 +61,7 @@ struct apl_doc {
     json_t *built = nullptr;
     bool reusable = false; // parsed from a padded response body: kept for the next one
     bool secret = false;   // its strings are wiped before its buffers are freed
+    bool parsed = false;   // the tape holds a whole document (a failed parse leaves it unusable)
     dom::document dom;
     handle_chunk first{nullptr, 0, {}};
     handle_chunk *chunks = &first;
@@ -118,6 +119,7 @@ apl_doc *take_doc(bool reusable, bool secret) noexcept
     }
     doc->reusable = reusable && !secret;
     doc->secret = secret;
+    doc->parsed = false;
     doc->refs.store(1, std::memory_order_relaxed);
     return doc;
 }
@@ -147,7 +149,7 @@ void wipe_strings(dom::element element) noexcept
 // from a copy), and only up to the size the retained parser handles.
 void release_doc(apl_doc *doc) noexcept
 {
-    if (doc->secret && doc->dom.capacity() > 0)
+    if (doc->secret && doc->parsed)
         wipe_strings(doc->dom.root());
     doc->free_chunks();
     if (doc->reusable && !spare.closed && !spare.doc && doc->dom.capacity() <= kRetainedParserMax) {
@@ -402,6 +404,7 @@ apl_json *apl_json_parse(const char *text, size_t len, int flags, char *errbuf, 
         explain_failure(text, len, code, secret, errbuf, errbuf_size);
         return nullptr;
     }
+    doc->parsed = true;
     // The first handle is the embedded chunk's, so this cannot fail.
     return new_handle(doc, root);
 }
