@@ -1,6 +1,8 @@
 /*
  * apilo — entry point: global flags, command dispatch, the exit path (--stats, cleanup).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -274,9 +276,30 @@ static int dispatch(cli_context *ctx, int argc, char **argv, char *command_buf, 
     }
 }
 
+/*
+ * Give a closed standard descriptor /dev/null. Left closed, its number goes to the next file
+ * opened (libcurl's socket, the token file's lock) and output meant for the terminal lands
+ * there. Returns the mask of descriptors that were closed (bit n for descriptor n).
+ */
+static int reopen_closed_standard_fds(void)
+{
+    int closed = 0;
+
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        /* open takes the lowest free number, which is this one: the lower ones are open. */
+        if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+            _exit(CLI_EXIT_FAILURE);
+        closed |= 1 << fd;
+    }
+    return closed;
+}
+
 int main(int argc, char **argv)
 {
     double started_s = cli_now_s();
+    int closed_fds = reopen_closed_standard_fds();
     cli_context ctx;
     char command_buf[64];
 
@@ -304,6 +327,9 @@ int main(int argc, char **argv)
         cli_errorf("could not initialise the HTTP library");
         return CLI_EXIT_FAILURE;
     }
+
+    if (closed_fds & (1 << STDOUT_FILENO))
+        cli_warnf(&ctx, "standard output was closed: the output goes nowhere");
 
     int rc = dispatch(&ctx, argc, argv, command_buf, sizeof command_buf);
 

@@ -150,6 +150,16 @@ else
     echo "skip [$TEST_NAME]: python3 not found, fault injection checks skipped"
 fi
 
+# A closed stdout or stderr must not lend its number to a socket or the token file's lock.
+"$cli" orders list --limit 3 --output csv >&- 2> "$WORK_DIR/closed.err" && rc=0 || rc=$?
+[[ "$rc" -eq 0 ]] && grep -q "standard output was closed" "$WORK_DIR/closed.err" &&
+    pass "a closed stdout is reported and the command still works" ||
+    fail "closed stdout: exit $rc, stderr: $(cat "$WORK_DIR/closed.err")"
+"$cli" -v auth refresh 2>&- > /dev/null && rc=0 || rc=$?
+[[ "$rc" -eq 0 && ! -s "$APILO_TOKEN_FILE.lock" ]] &&
+    pass "with stderr closed, the trace does not land in the token file's lock" ||
+    fail "closed stderr: exit $rc, lock file holds $(wc -c < "$APILO_TOKEN_FILE.lock") bytes"
+
 expect_rc 6 "nothing listening is a transport failure" -- \
     "$cli" --base-url http://127.0.0.1:1 --timeout 5 whoami
 
