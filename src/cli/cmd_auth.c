@@ -2,10 +2,14 @@
  * apilo — auth login / refresh / status, whoami. Tokens and the authorization code are never
  * printed: only expiry instants and the time left.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -58,6 +62,52 @@ static int login_flag(void *state, const cli_opt *opt, const char *value)
     return 0;
 }
 
+/*
+ * Whether a token file could be written at `path`, told before a login spends its one-time
+ * code: the file is replaced by a rename in its directory, so that directory (or the nearest
+ * one that exists, the rest being created) must be writable, and the path must not be a
+ * directory. Returns 0, or -1 with the reason in `why`.
+ */
+static int token_path_usable(const char *path, char *why, size_t size)
+{
+    char dir[4096];
+    struct stat info;
+
+    if (stat(path, &info) == 0 && S_ISDIR(info.st_mode)) {
+        snprintf(why, size, "%.400s is a directory", path);
+        return -1;
+    }
+    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) {
+        snprintf(why, size, "the path is too long");
+        return -1;
+    }
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+
+        if (!slash)
+            snprintf(dir, sizeof dir, ".");
+        else if (slash == dir)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+        if (stat(dir, &info) == 0)
+            break;
+        if (errno != ENOENT || !slash || slash == dir) {
+            snprintf(why, size, "%.400s: %s", dir, strerror(errno));
+            return -1;
+        }
+    }
+    if (!S_ISDIR(info.st_mode)) {
+        snprintf(why, size, "%.400s is not a directory", dir);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(why, size, "%.400s: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int cli_cmd_auth_login(cli_context *ctx, int argc, char **argv)
 {
     static const cli_opt opts[] = {{"code", 'c', 1, 1}, {NULL, 0, 0, 0}};
@@ -80,6 +130,14 @@ int cli_cmd_auth_login(cli_context *ctx, int argc, char **argv)
     rc = cli_open_client(ctx, 1);
     if (rc != CLI_EXIT_OK)
         return rc;
+
+    char why[512];
+    if (ctx->config.token_file && token_path_usable(ctx->config.token_file, why, sizeof why)) {
+        cli_errorf("the tokens could not be saved (%s); nothing was sent, so the code is still "
+                   "unused",
+                   why);
+        return CLI_EXIT_FAILURE;
+    }
 
     code = strcmp(code_arg, "-") == 0 ? cli_read_stdin_line() : strdup(code_arg);
     if (!code || !*code) {

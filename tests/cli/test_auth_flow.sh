@@ -27,6 +27,13 @@ grep -q "auth login" "$WORK_DIR/last.err" || fail "no login hint before login"
 expect_rc 3 "auth status before login" -- "$APILO_CLI_BIN" auth status
 keep
 
+# A token path that cannot take the file is refused before the one-time code is spent.
+mkdir -p "$WORK_DIR/dir.json"
+expect_rc 7 "login to a token path that is a directory" -- \
+    "$APILO_CLI_BIN" --token-file "$WORK_DIR/dir.json" auth login --code "$code"
+keep
+grep -q "code is still unused" "$WORK_DIR/last.err" || fail "no word that the code was kept"
+
 expect_rc 0 "auth login --code" -- "$APILO_CLI_BIN" -v auth login --code "$code"
 keep
 grep -q "access token:   valid until" "$WORK_DIR/last.out" || fail "login shows no expiry"
