@@ -533,6 +533,13 @@ int cli_open_token_store(cli_context *ctx)
     if (status != APILO_OK)
         rc = cli_report(ctx, status, &err);
     apilo_error_clear(&err);
+
+    /* The library writes the file 0600; one opened up since then gives the tokens away. */
+    struct stat st;
+    if (rc == CLI_EXIT_OK && ctx->config.token_file && stat(ctx->config.token_file, &st) == 0 &&
+        (st.st_mode & (S_IRWXG | S_IRWXO)))
+        cli_warnf(ctx, "token file %s is readable by other users (chmod 600 it)",
+                  ctx->config.token_file);
     return rc;
 }
 

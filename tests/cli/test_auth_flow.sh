@@ -40,6 +40,10 @@ grep -q "access token:   valid until" "$WORK_DIR/last.out" || fail "login shows 
 [[ -s "$APILO_TOKEN_FILE" ]] || fail "no token file after login"
 mode=$(stat -c %a "$APILO_TOKEN_FILE")
 [[ "$mode" == "600" ]] || fail "token file mode is $mode, expected 600"
+chmod 644 "$APILO_TOKEN_FILE"
+expect_rc 0 "auth status with a token file others can read" -- "$APILO_CLI_BIN" auth status
+grep -q "readable by other users" "$WORK_DIR/last.err" || fail "no warning for a 0644 token file"
+chmod 600 "$APILO_TOKEN_FILE"
 
 expect_rc 3 "the same one-time code a second time is refused" -- \
     "$APILO_CLI_BIN" auth login --code "$code"
