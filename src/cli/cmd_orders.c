@@ -340,7 +340,7 @@ int cli_cmd_orders_list(cli_context *ctx, int argc, char **argv)
     if (rc != CLI_EXIT_OK)
         return rc;
 
-    /* Without --all one page is listed: --limit orders, or as many as one request returns. */
+    /* Without --all, --limit orders: one request, or more if the API answers with short pages. */
     int64_t page = args.query.limit.set ? args.query.limit.value : APILO_ORDERS_MAX_LIMIT;
     if (page > APILO_ORDERS_MAX_LIMIT)
         page = APILO_ORDERS_MAX_LIMIT; /* the API serves at most 512; the library warns */

@@ -122,7 +122,7 @@ static const char help_orders_list[] =
     "Usage: apilo orders list [filters] [--all] [--page-size N] [--max-items N]\n"
     "                         [--output ndjson|json|table|csv]\n"
     "\n"
-    "Without --all one page is listed (--limit orders, default 512 the API maximum).\n"
+    "Without --all, up to --limit orders are listed (default 512, the API maximum).\n"
     "With --all every page is fetched, one page in memory at a time; every page request\n"
     "carries the same filters, only the offset moves.\n"
     "\n"
