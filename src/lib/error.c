@@ -60,7 +60,7 @@ const char *apilo_status_str(apilo_status status)
     case APILO_E_TOKEN_STORE:
         return "token store failure";
     case APILO_E_NO_TOKENS:
-        return "no tokens stored: log in with an authorization code first";
+        return "no tokens stored";
     case APILO_E_CANCELLED:
         return "cancelled";
     }
@@ -380,7 +380,11 @@ char *apilo_error_format(const apilo_error *err)
     if (!err)
         return apl_strdup(apilo_status_str(APILO_OK));
 
-    rc |= apl_buf_puts(&out, apilo_status_str(err->status));
+    /* 503 is retried and reported like 429, but it is not the client's rate that caused it. */
+    if (err->status == APILO_E_RATE_LIMIT && err->http_status == 503)
+        rc |= apl_buf_puts(&out, "service unavailable");
+    else
+        rc |= apl_buf_puts(&out, apilo_status_str(err->status));
     if (err->http_status && err->has_api_code)
         rc |= apl_buf_printf(&out, " (HTTP %ld, code %lld)", err->http_status,
                              (long long)err->api_code);

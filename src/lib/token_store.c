@@ -224,7 +224,8 @@ static apilo_status file_load(void *ctx, apilo_token_set *out, apilo_error *err)
     fd = open(fs->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
         return apl_error_set(err, APILO_E_NO_TOKENS,
-                             "no tokens in %s: log in with an authorization code first", fs->path);
+                             "%s does not exist yet: log in with an authorization code first",
+                             fs->path);
     if (fd < 0)
         return store_error(err, "open", fs->path, errno);
     if (read_all(fd, &text) != 0) {

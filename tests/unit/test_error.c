@@ -291,10 +291,34 @@ static void test_set_replaces_a_previous_error(void **state)
     assert_true(err.retry_after_s < 0);
 }
 
+/* 503 is retried like 429 but is not called a rate limit when reported. */
+static void test_503_is_called_unavailable(void **state)
+{
+    apilo_error err = APILO_ERROR_INIT;
+    char *line;
+
+    (void)state;
+    assert_int_equal(apl_error_from_http(&err, 503, "", 0, "GET", "/rest/api/"),
+                     APILO_E_RATE_LIMIT);
+    line = apilo_error_format(&err);
+    assert_non_null(strstr(line, "service unavailable (HTTP 503)"));
+    assert_null(strstr(line, "rate limited"));
+    apilo_free(line);
+    apilo_error_clear(&err);
+
+    assert_int_equal(apl_error_from_http(&err, 429, "", 0, "GET", "/rest/api/"),
+                     APILO_E_RATE_LIMIT);
+    line = apilo_error_format(&err);
+    assert_non_null(strstr(line, "rate limited (HTTP 429)"));
+    apilo_free(line);
+    apilo_error_clear(&err);
+}
+
 static void test_every_status_has_words(void **state)
 {
     (void)state;
-    for (int status = APILO_E_NO_TOKENS; status <= APILO_ITER_OVER; status++) {
+    /* APILO_E_CANCELLED is the lowest status. */
+    for (int status = APILO_E_CANCELLED; status <= APILO_ITER_OVER; status++) {
         const char *words = apilo_status_str((apilo_status)status);
         assert_non_null(words);
         assert_true(strlen(words) > 3);
@@ -316,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_format_keeps_one_line),
         cmocka_unit_test(test_format_of_empty_and_library_errors),
         cmocka_unit_test(test_set_replaces_a_previous_error),
+        cmocka_unit_test(test_503_is_called_unavailable),
         cmocka_unit_test(test_every_status_has_words),
     };
 
