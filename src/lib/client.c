@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -82,7 +83,8 @@ static int host_is_loopback(const char *host)
 {
     struct in_addr v4;
 
-    if (strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+    /* Host names are case-insensitive: LOCALHOST is the same machine. */
+    if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
         return 1;
     if (inet_pton(AF_INET, host, &v4) == 1)
         return (ntohl(v4.s_addr) >> 24) == 127;

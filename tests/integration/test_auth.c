@@ -383,9 +383,11 @@ static void test_options_validation(void **state)
                                       "http://127.0.0.1:1?x=1",
                                       "http://127.0.0.1:1/#f",
                                       "http://user:pw@127.0.0.1:1",
-                                      "https://a.apilo.com/?"};
+                                      "https://a.apilo.com/?",
+                                      "http://localhost.example:1"};
     static const char *const good[] = {"https://client1000.apilo.com/", "http://127.0.0.2:1",
-                                       "http://localhost:8080", "http://[::1]:9000"};
+                                       "http://localhost:8080", "http://LOCALHOST:8080",
+                                       "http://[::1]:9000"};
     apilo_options options = APILO_OPTIONS_INIT;
     apilo_client *client = NULL;
     apilo_error err = APILO_ERROR_INIT;
