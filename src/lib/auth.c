@@ -7,6 +7,9 @@
 
 #include "client_private.h"
 
+/* How long past its expiry instant a refresh token is still tried (clock differences). */
+#define EXPIRED_GRACE_S 300
+
 #define TOKEN_PATH "/rest/auth/token/"
 
 static const char REFRESH_REFUSED[] =
@@ -193,6 +196,7 @@ static apilo_status refresh_locked(apilo_client *client, const char *dead_access
     apilo_token_set stored = {0};
     apilo_token_set fresh = {0};
     const char *refresh_token = client->tokens.refresh_token;
+    int64_t refresh_expires_at = client->tokens.refresh_expires_at;
     apilo_status status;
 
     if (client->store) {
@@ -208,9 +212,24 @@ static apilo_status refresh_locked(apilo_client *client, const char *dead_access
                 adopt(client, &stored);
                 return APILO_OK;
             }
-            if (stored.refresh_token)
+            if (stored.refresh_token) {
                 refresh_token = stored.refresh_token;
+                refresh_expires_at = stored.refresh_expires_at;
+            }
         }
+    }
+
+    /* A refresh token known to have expired is not sent: the answer could only be a refusal.
+     * The grace leaves room for a clock that runs ahead of the API's. */
+    if (refresh_expires_at > 0 && apl_now() > refresh_expires_at + EXPIRED_GRACE_S) {
+        char when[32] = "";
+
+        apilo_time_format(when, sizeof when, (apilo_time){refresh_expires_at, 0}, 0);
+        apilo_token_set_clear(&stored);
+        return apl_error_set(err, APILO_E_AUTH,
+                             "the refresh token expired at %s; log in again with a new "
+                             "authorization code",
+                             when);
     }
 
     apl_log(client, APILO_LOG_INFO, APILO_LOG_AUTH, "refreshing the access token");

@@ -308,6 +308,29 @@ static void test_damaged_token_not_sent(void **state)
     stop(fx);
 }
 
+/* A refresh token whose expiry has passed is not sent: the user is told to log in again. */
+static void test_expired_refresh_token_not_sent(void **state)
+{
+    fixture *fx = start(NULL);
+    apilo_client *client = new_client(fx, -1);
+    apilo_error err = APILO_ERROR_INIT;
+
+    (void)state;
+    write_whole(fx->token_path, "{\"accessToken\":\"old-access\","
+                                "\"accessTokenExpireAt\":\"2020-01-01T00:00:00+0000\","
+                                "\"refreshToken\":\"old-refresh\","
+                                "\"refreshTokenExpireAt\":\"2020-02-01T00:00:00+0000\"}");
+    assert_int_equal(sandbox_reset_log(&fx->sb), 0);
+    assert_int_equal(apilo_connection_test(client, NULL, &err), APILO_E_AUTH);
+    assert_non_null(strstr(err.message, "expired at 2020-02-01"));
+    assert_non_null(strstr(err.message, "log in again"));
+    assert_int_equal(sandbox_stat(&fx->sb, "tokenRequests"), 0);
+
+    apilo_error_clear(&err);
+    apilo_client_free(client);
+    stop(fx);
+}
+
 static void test_wrong_secret(void **state)
 {
     fixture *fx = start(NULL);
@@ -421,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_second_401_goes_to_caller),
         cmocka_unit_test(test_spent_refresh_token),
         cmocka_unit_test(test_damaged_token_not_sent),
+        cmocka_unit_test(test_expired_refresh_token_not_sent),
         cmocka_unit_test(test_wrong_secret),
         cmocka_unit_test(test_secrets_never_logged),
     };
