@@ -127,6 +127,7 @@ static int section_matches(const char *header, const char *profile)
     return strcmp(name, profile) == 0;
 }
 
+/* 0 stored, 1 unknown key, 2 the key was already set in this profile, -1 out of memory. */
 static int store_value(file_values *values, const char *key, const char *value, unsigned line_no)
 {
     struct {
@@ -145,8 +146,9 @@ static int store_value(file_values *values, const char *key, const char *value, 
 
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
         if (strcmp(slots[i].key, key) == 0) {
+            /* Two values for one key: which one was meant cannot be guessed. */
             if (*slots[i].slot)
-                cli_free_secret(*slots[i].slot);
+                return 2;
             *slots[i].slot = strdup(value);
             if (slots[i].line)
                 *slots[i].line = line_no;
@@ -233,6 +235,10 @@ static int parse_lines(FILE *file, const char *path, const char *profile, file_v
         rc = store_value(values, key, value, line_no);
         if (rc < 0)
             return CLI_EXIT_FAILURE;
+        if (rc == 2) {
+            cli_errorf("%s:%u: '%s' is set twice in this profile", path, line_no, key);
+            return CLI_EXIT_USAGE;
+        }
         if (rc > 0) {
             cli_errorf("%s:%u: unknown key '%s'", path, line_no, key);
             return CLI_EXIT_USAGE;

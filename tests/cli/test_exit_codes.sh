@@ -49,6 +49,8 @@ printf '[default]\ntimeout = 0\n' > "$bad"
 expect_config_error "timeout = 0" "$bad:2: timeout: .*greater than 0 and at most 86400"
 printf '[default]\nlang = fr\n' > "$bad"
 expect_config_error "lang = fr" "$bad:2: lang"
+printf '[default]\nbase_url = http://127.0.0.1:1\nbase_url = http://127.0.0.1:2\n' > "$bad"
+expect_config_error "a key set twice" "$bad:3: 'base_url' is set twice"
 expect_rc 2 "a bad APILO_BASE_URL is blamed on the variable" -- \
     env APILO_BASE_URL=ftp://127.0.0.1:1 "$cli" whoami
 grep -q "APILO_BASE_URL: " "$WORK_DIR/last.err" || fail "bad APILO_BASE_URL not named"
