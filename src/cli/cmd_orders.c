@@ -54,6 +54,13 @@ static int parse_output(cli_format *out, const char *value)
 
 static int set_date(apilo_opt_time *slot, const cli_opt *opt, const char *value)
 {
+    /* The API filters by whole seconds: dropping a fraction would move the bound in silence. */
+    const char *clock = strpbrk(value, "Tt ");
+    if (clock && strpbrk(clock, ".,")) {
+        cli_errorf("--%s: '%s' has a fraction of a second; the API filters by whole seconds",
+                   opt->name, value);
+        return -1;
+    }
     if (cli_parse_date(&slot->value, value) != 0) {
         cli_errorf("--%s: '%s' is not a date (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS+hh:mm, or an "
                    "age such as 30d, 12h, 45m)",

@@ -14,6 +14,9 @@ expect_rc 2 "unknown command" -- "$cli" frobnicate
 expect_rc 2 "unknown flag" -- "$cli" orders list --bogus
 expect_rc 2 "bad date" -- "$cli" orders list --created-after yesterday
 grep -q -- "--created-after" "$WORK_DIR/last.err" || fail "bad date message lacks the flag"
+expect_rc 2 "a date with a fraction of a second" -- \
+    "$cli" orders list --created-before 2025-01-01T00:00:00.123-0130
+grep -q "whole seconds" "$WORK_DIR/last.err" || fail "the fraction is not named as the reason"
 expect_rc 2 "a library validation error names the flag" -- "$cli" orders list --payment-status 9
 grep -q -- "--payment-status" "$WORK_DIR/last.err" || fail "validation message lacks the flag"
 expect_rc 2 "bad --output" -- "$cli" orders list --output xml
