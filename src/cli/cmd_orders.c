@@ -551,6 +551,14 @@ int cli_cmd_orders_maps(cli_context *ctx, int argc, char **argv)
         cli_out_puts("[");
     else if (format == CLI_FORMAT_CSV)
         cli_out_puts("id,key,name,description\r\n");
+    else if (format == CLI_FORMAT_TABLE) {
+        cli_out_cell("ID", 6, 1);
+        cli_out_puts("  ");
+        cli_out_cell("KEY", 32, 0);
+        cli_out_puts("  ");
+        cli_out_cell("NAME", 28, 0);
+        cli_out_puts("  DESCRIPTION\n");
+    }
     for (size_t i = 0; i < map->count; i++)
         write_map_entry(format, &map->entries[i], i);
     if (format == CLI_FORMAT_JSON)

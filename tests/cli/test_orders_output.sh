@@ -47,6 +47,10 @@ want+=",currency,total_with_tax,customer_name,email,country,items_count"
 
 grep -qF '"Inpost (Kurier, Paczkomaty, Allegro)"' "$WORK_DIR/carriers.csv" &&
     pass "a CSV field with commas is quoted" || fail "CSV field with commas is not quoted"
+"$cli" orders maps carrier --output table > "$WORK_DIR/carriers.table"
+head -n 1 "$WORK_DIR/carriers.table" | grep -q "^ *ID  KEY .*NAME .*DESCRIPTION$" &&
+    pass "a map as a table has a header row" ||
+    fail "map table header: $(head -n 1 "$WORK_DIR/carriers.table")"
 
 if have_python; then
     python3 - "$WORK_DIR" "$total" <<'PY' && pass "JSON array, CSV rows and NDJSON agree" ||
