@@ -94,9 +94,19 @@ cli_arg_kind cli_args_next(cli_args *args, const cli_opt *const *tables, const c
         return take_value(args, opt, equals ? equals + 1 : NULL, out_value);
     }
 
-    const cli_opt *opt = arg[2] == '\0' ? find_short(tables, arg[1]) : NULL;
+    const cli_opt *opt = find_short(tables, arg[1]);
     if (!opt) {
         cli_errorf("unknown option '%.2s' (see --help)", arg);
+        return CLI_ARG_ERROR;
+    }
+    /* Short options stand alone: "-o csv", not "-o=csv" or "-ocsv"; "-ao" is "-a -o". */
+    if (arg[2] != '\0') {
+        if (opt->has_value)
+            cli_errorf("'%s': give the value as the next argument ('-%c VALUE') or write "
+                       "'--%s=VALUE'",
+                       arg, arg[1], opt->name);
+        else
+            cli_errorf("'%s': write short options one by one ('-%c -%c...')", arg, arg[1], arg[2]);
         return CLI_ARG_ERROR;
     }
     *out_opt = opt;

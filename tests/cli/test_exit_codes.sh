@@ -12,6 +12,10 @@ grep -q "no base URL configured" "$WORK_DIR/last.err" || fail "missing-config me
 expect_rc 2 "no command" -- "$cli"
 expect_rc 2 "unknown command" -- "$cli" frobnicate
 expect_rc 2 "unknown flag" -- "$cli" orders list --bogus
+expect_rc 2 "a short option with '=value'" -- "$cli" orders list -o=csv
+grep -q -- "--output=VALUE" "$WORK_DIR/last.err" || fail "-o=csv: the long form is not offered"
+expect_rc 2 "short options run together" -- "$cli" orders list -ao
+grep -q "one by one" "$WORK_DIR/last.err" || fail "-ao: not told to write them apart"
 expect_rc 2 "bad date" -- "$cli" orders list --created-after yesterday
 grep -q -- "--created-after" "$WORK_DIR/last.err" || fail "bad date message lacks the flag"
 expect_rc 2 "a date with a fraction of a second" -- \
