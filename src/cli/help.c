@@ -18,7 +18,7 @@
     "  --config PATH             config file (env APILO_CONFIG;\n"                                 \
     "                            default $XDG_CONFIG_HOME/apilo/config)\n"                         \
     "  --lang pl|de|en|en-US|en-GB  language of API texts (Accept-Language)\n"                     \
-    "  --timeout SECONDS         limit for one attempt of a request (default 120)\n"                      \
+    "  --timeout SECONDS         limit for one attempt of a request (default 120)\n"               \
     "  -v, --verbose             trace requests on stderr (secrets masked)\n"                      \
     "  -q, --quiet               only errors on stderr\n"                                          \
     "  -h, --help                this help\n"

@@ -74,71 +74,56 @@ static void run_children(const apl_test_sandbox *sb, const char *path, int count
     }
 }
 
-/* Log in with a parent client, then hand the token file to the children. */
-static char *logged_in_store(const apl_test_sandbox *sb, char *path, size_t size)
+/* A sandbox and a token file a parent client has logged in to, for the children to share. */
+static net_fixture *logged_in_fixture(const char *const *args)
 {
-    char *dir = apl_test_tmpdir();
-    apilo_token_store *store = NULL;
-    apilo_client *client = NULL;
+    net_fixture *fx = net_fixture_start(args);
     apilo_options options;
 
-    assert_non_null(dir);
-    snprintf(path, size, "%s/tokens.json", dir);
-    assert_int_equal(apilo_token_store_file_new(&store, path, NULL), APILO_OK);
-    options = test_options(sb, store, NULL);
-    assert_int_equal(apilo_client_new(&client, &options, NULL), APILO_OK);
-    assert_int_equal(login_with_fresh_code(client, sb), 0);
-    apilo_client_free(client);
-    apilo_token_store_free(store);
-    return dir;
+    assert_non_null(fx);
+    options = test_options(&fx->sb, fx->store, NULL);
+    assert_int_equal(apilo_client_new(&fx->client, &options, NULL), APILO_OK);
+    assert_int_equal(login_with_fresh_code(fx->client, &fx->sb), 0);
+    /* Only the token file goes on: the children fork without the parent's connection. */
+    apilo_client_free(fx->client);
+    fx->client = NULL;
+    return fx;
 }
 
 /* The access token dies on the server (401 for everyone); one process refreshes. */
 static void test_eight_processes_one_refresh(void **state)
 {
     const char *const args[] = {"--seed-orders", "20", NULL};
-    apl_test_sandbox sb;
-    char path[512];
-    char *dir;
+    net_fixture *fx = logged_in_fixture(args);
 
     (void)state;
-    assert_int_equal(apl_test_sandbox_start(&sb, args), 0);
-    dir = logged_in_store(&sb, path, sizeof(path));
-    assert_int_equal(sandbox_expire_access(&sb), 0);
-    assert_int_equal(sandbox_reset_log(&sb), 0);
+    assert_int_equal(sandbox_expire_access(&fx->sb), 0);
+    assert_int_equal(sandbox_reset_log(&fx->sb), 0);
 
-    run_children(&sb, path, 8);
-    assert_int_equal(sandbox_stat(&sb, "refreshes"), 1);
-    assert_int_equal(sandbox_stat(&sb, "tokenRequests"), 1);
+    run_children(&fx->sb, fx->token_path, 8);
+    assert_int_equal(sandbox_stat(&fx->sb, "refreshes"), 1);
+    assert_int_equal(sandbox_stat(&fx->sb, "tokenRequests"), 1);
 
-    apl_test_sandbox_stop(&sb);
-    apl_test_rmtree(dir);
-    free(dir);
+    net_fixture_stop(fx);
 }
 
 /* C1 as reported: the token expired by the clock; both processes decide to refresh. */
 static void test_two_processes_expired_by_time(void **state)
 {
     const char *const args[] = {"--seed-orders", "20", "--access-ttl", "2", NULL};
-    apl_test_sandbox sb;
-    char path[512];
-    char *dir;
+    net_fixture *fx = logged_in_fixture(args);
 
     (void)state;
-    assert_int_equal(apl_test_sandbox_start(&sb, args), 0);
-    dir = logged_in_store(&sb, path, sizeof(path));
     apl_sleep(2.5);
-    assert_int_equal(sandbox_reset_log(&sb), 0);
+    assert_int_equal(sandbox_reset_log(&fx->sb), 0);
 
-    run_children(&sb, path, 2);
-    assert_int_equal(sandbox_stat(&sb, "refreshes"), 1);
-    assert_int_equal(sandbox_stat(&sb, "tokenRequests"), 1);
+    run_children(&fx->sb, fx->token_path, 2);
+    assert_int_equal(sandbox_stat(&fx->sb, "refreshes"), 1);
+    assert_int_equal(sandbox_stat(&fx->sb, "tokenRequests"), 1);
     /* Nobody was turned away: the expiry was seen before sending. */
-    assert_int_equal(sandbox_stat(&sb, "refused"), 0);
+    assert_int_equal(sandbox_stat(&fx->sb, "refused"), 0);
 
-    apl_test_sandbox_stop(&sb);
-    apl_test_rmtree(dir);
-    free(dir);
+    net_fixture_stop(fx);
 }
 
 int main(void)
